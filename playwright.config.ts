@@ -1,0 +1,41 @@
+import { defineConfig } from '@playwright/test';
+import { isCI, loadSuiteConfig } from './fixtures/config';
+
+/**
+ * The conformance suite. Without GLANCE_URL (or Keystone variables) it runs against the embedded
+ * reference server, started here as Playwright's webServer; otherwise against that deployment.
+ * Run it through `npm run conformance`, which adds the preflight and the 0/1/2 exit codes.
+ */
+const suite = loadSuiteConfig();
+const embedded = suite.target.kind === 'embedded' ? suite.target : undefined;
+
+export default defineConfig({
+  testDir: './specs',
+  outputDir: './test-results/conformance',
+  fullyParallel: true,
+  workers: Number(process.env.CONFORMANCE_WORKERS || 4),
+  forbidOnly: isCI,
+  retries: 0,
+  timeout: 60_000,
+  globalSetup: './fixtures/global-setup.ts',
+  globalTeardown: './fixtures/global-teardown.ts',
+  reporter: [
+    ['list'],
+    ['./reporting/conformance-reporter.ts'],
+    ['junit', { outputFile: `${suite.reportDir}/junit.xml` }],
+    ['html', { outputFolder: `${suite.reportDir}/html`, open: 'never' }],
+  ],
+  use: {
+    // API traces would carry request headers, tokens included: never record them.
+    trace: 'off',
+  },
+  webServer: embedded && {
+    command: `npx tsx reference-server/cli.ts --port ${embedded.port}${embedded.showMultipleLocations ? '' : ' --no-show-multiple-locations'}`,
+    url: `http://127.0.0.1:${embedded.port}/healthcheck`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+  metadata: { target: embedded ? `embedded reference server :${embedded.port}` : 'remote' },
+});

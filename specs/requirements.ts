@@ -1,0 +1,308 @@
+/**
+ * The requirements catalog: what the suite judges, where the rule comes from, and how strict it is.
+ * Every test names exactly one of these IDs; `tests/catalog.spec.ts` fails when a requirement has no
+ * test or a test names an unknown ID. Levels follow the source's own words (RFC 2119).
+ */
+
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
+/** What a target must be able to do before a requirement can be judged on it (detected, never configured). */
+export type Capability =
+  | 'image-data'          // PUT/GET /v2/images/{id}/file
+  | 'multiple-locations'  // show_multiple_locations = True: image records carry `locations`
+  | 'hidden-locations'    // show_multiple_locations = False: no `locations` key
+  | 'deactivate'          // the caller may deactivate its own image
+  | 'staging'             // PUT /v2/images/{id}/stage (interoperable import) works
+  | 'metadefs';           // /v2/metadefs answers
+
+export interface Source {
+  /** Human-readable clause, e.g. "RFC 7233 §4.4". */
+  clause: string;
+  url: string;
+}
+
+export interface Requirement {
+  id: string;
+  title: string;
+  level: Level;
+  source: Source;
+  needs: Capability[];
+  /** What a target's answer must look like for a pass. */
+  passes: string;
+}
+
+const SPEC_LITE = 'https://specs.openstack.org/openstack/glance-specs/specs/ocata/implemented/glance/lite-specs.html';
+const API_REF = 'https://docs.openstack.org/api-ref/image/v2/index.html';
+const METADEFS_REF = 'https://docs.openstack.org/api-ref/image/v2/metadefs-index.html';
+const VERSIONS_REF = 'https://docs.openstack.org/api-ref/image/versions/index.html';
+const rfc = (doc: number, section: string): Source => ({
+  clause: `RFC ${doc} §${section}`,
+  url: `https://www.rfc-editor.org/rfc/rfc${doc}#section-${section}`,
+});
+const specLite = (clause: string): Source => ({ clause: `Ocata spec-lite: ${clause}`, url: SPEC_LITE });
+const apiRef = (anchor: string, clause: string): Source => ({ clause: `Image API v2: ${clause}`, url: `${API_REF}#${anchor}` });
+
+const LOCATIONS_409 = specLite('restrict location updates by image status');
+const LOCATIONS = ['multiple-locations'] as const satisfies Capability[];
+
+export const requirements = [
+  // ── Discovery ──────────────────────────────────────────────────────────────────────────────────
+  {
+    id: 'DISCOVERY-VERSIONS', title: 'GET /versions lists exactly one CURRENT v2 version', level: 'MUST',
+    source: { clause: 'Image API versions: list versions', url: `${VERSIONS_REF}#list-versions` }, needs: [],
+    passes: '200, JSON {versions: [{id: "v2.N", status, links}]}, one entry with status CURRENT and id v2.x',
+  },
+  {
+    id: 'DISCOVERY-VERSIONS-ROOT', title: 'GET / answers 300 Multiple Choices with the versions document', level: 'MUST',
+    source: { clause: 'Image API versions: list versions (300)', url: `${VERSIONS_REF}#list-versions` }, needs: [],
+    passes: '300 and the same versions list as GET /versions',
+  },
+  {
+    id: 'DISCOVERY-SCHEMA-IMAGE', title: 'GET /v2/schemas/image is a JSON Schema describing images', level: 'MUST',
+    source: apiRef('show-image-schema', 'show image schema'), needs: [],
+    passes: '200, compiles as JSON Schema, names "image", declares disk_format, container_format, status and id',
+  },
+  {
+    id: 'DISCOVERY-SCHEMA-IMAGES', title: 'GET /v2/schemas/images describes a list of images', level: 'MUST',
+    source: apiRef('show-images-schema', 'show images schema'), needs: [],
+    passes: '200, compiles as JSON Schema, names "images", its images.items describe the same properties as the image schema',
+  },
+  {
+    id: 'DISCOVERY-IMAGE-MATCHES-SCHEMA', title: 'image records validate against the target\'s own image schema', level: 'MUST',
+    source: apiRef('create-image', 'create image / show image'), needs: [],
+    passes: 'the bodies of POST /v2/images and GET /v2/images/{id} validate against GET /v2/schemas/image',
+  },
+
+  // ── Item 1: location updates vs. image status ─────────────────────────────────────────────────
+  {
+    id: 'LOC-REMOVE-QUEUED-409', title: 'remove location on a queued image → 409', level: 'MUST',
+    source: LOCATIONS_409, needs: [...LOCATIONS],
+    passes: 'PATCH remove /locations/0 on a queued image answers 409 and the image stays queued',
+  },
+  {
+    id: 'LOC-REMOVE-SAVING-409', title: 'remove location on a saving image → 409', level: 'MUST',
+    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data'],
+    passes: 'while an upload is held open (status saving), PATCH remove /locations/0 answers 409',
+  },
+  {
+    id: 'LOC-REMOVE-UPLOADING-409', title: 'remove location on an uploading (staged) image → 409', level: 'MUST',
+    source: LOCATIONS_409, needs: [...LOCATIONS, 'staging'],
+    passes: 'after PUT /stage (status uploading), PATCH remove /locations/0 answers 409',
+  },
+  {
+    id: 'LOC-REMOVE-DEACTIVATED-409', title: 'remove location on a deactivated image → 409', level: 'MUST',
+    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data', 'deactivate'],
+    passes: 'on a deactivated image with two locations, PATCH remove /locations/1 answers 409 and both locations stay',
+  },
+  {
+    id: 'LOC-REMOVE-ACTIVE-OK', title: 'remove location on an active image with two locations succeeds', level: 'MUST',
+    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data'],
+    passes: 'PATCH remove /locations/1 on an active image with two locations answers 200 and leaves exactly the other location',
+  },
+  {
+    id: 'LOC-REPLACE-SAVING-409', title: 'replace locations on a saving image → 409', level: 'MUST',
+    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data'],
+    passes: 'while an upload is held open (status saving), PATCH replace /locations answers 409',
+  },
+  {
+    id: 'LOC-REPLACE-UPLOADING-409', title: 'replace locations on an uploading (staged) image → 409', level: 'MUST',
+    source: LOCATIONS_409, needs: [...LOCATIONS, 'staging'],
+    passes: 'after PUT /stage (status uploading), PATCH replace /locations answers 409',
+  },
+  {
+    id: 'LOC-REPLACE-DEACTIVATED-409', title: 'replace locations on a deactivated image → 409', level: 'MUST',
+    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data', 'deactivate'],
+    passes: 'on a deactivated image, PATCH replace /locations answers 409 and the image stays deactivated',
+  },
+  {
+    id: 'LOC-REPLACE-ACTIVE-OK', title: 'replace locations on an active image succeeds', level: 'MUST',
+    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data'],
+    passes: 'PATCH replace /locations with the same URLs and new metadata answers 200 and the metadata is stored',
+  },
+  {
+    id: 'LOC-REPLACE-QUEUED-ACTIVATES', title: 'replace locations on a queued image succeeds and makes it active', level: 'MUST',
+    source: LOCATIONS_409, needs: [...LOCATIONS],
+    passes: 'PATCH replace /locations on a queued image answers 200, status becomes active and size is the location\'s size',
+  },
+  {
+    id: 'LOC-ADD-DEACTIVATED-409', title: 'add location on a deactivated image → 409', level: 'MUST',
+    source: apiRef('update-image', 'update image — 409 when adding a location to a non-active/queued image (since 2.4)'),
+    needs: [...LOCATIONS, 'image-data', 'deactivate'],
+    passes: 'on a deactivated image, PATCH add /locations/- answers 409',
+  },
+  {
+    id: 'LOC-REMOVE-LAST-403', title: 'removing the only location of an active image → 403', level: 'MUST',
+    source: apiRef('update-image', 'update image — 403 on removing the last location (since 2.4)'),
+    needs: [...LOCATIONS, 'image-data'],
+    passes: 'PATCH remove /locations/0 on an active image with one location answers 403 and the image keeps its data',
+  },
+  {
+    id: 'LOC-REPLACE-EMPTY-403', title: 'replacing locations with an empty list → 403', level: 'MUST',
+    source: apiRef('update-image', 'update image — 403 on replacing locations with an empty list (since 2.4)'),
+    needs: [...LOCATIONS, 'image-data'],
+    passes: 'PATCH replace /locations [] on an active image answers 403 and the image keeps its locations',
+  },
+  {
+    id: 'LOC-HIDDEN-403', title: 'with locations hidden, every location update → 403', level: 'MUST',
+    source: { clause: 'glance-api.conf show_multiple_locations = False', url: 'https://docs.openstack.org/glance/latest/configuration/glance_api.html' },
+    needs: ['hidden-locations'],
+    passes: 'image records have no locations key, and PATCH add/replace/remove on /locations each answer 403',
+  },
+
+  // ── Item 2: Virtuozzo ─────────────────────────────────────────────────────────────────────────
+  {
+    id: 'HYPERVISOR-NAMESPACE-VZ', title: 'OS::Compute::Hypervisor lists vz in hypervisor_type', level: 'MUST',
+    source: specLite('add Virtuozzo (vz) to the hypervisor_type metadef'), needs: ['metadefs'],
+    passes: 'GET /v2/metadefs/namespaces/OS::Compute::Hypervisor → 200 with properties.hypervisor_type.enum containing "vz"',
+  },
+  {
+    id: 'HYPERVISOR-PROPERTY-VZ', title: 'the hypervisor_type property lists vz', level: 'MUST',
+    source: specLite('add Virtuozzo (vz) to the hypervisor_type metadef'), needs: ['metadefs'],
+    passes: 'GET …/OS::Compute::Hypervisor/properties/hypervisor_type → 200, name hypervisor_type, enum containing "vz"',
+  },
+  {
+    id: 'HYPERVISOR-SCHEMA-VALID', title: 'the hypervisor namespace and property validate against the metadef schemas', level: 'MUST',
+    source: { clause: 'Metadata definitions API: namespace and property schemas', url: `${METADEFS_REF}#get-namespace-details` },
+    needs: ['metadefs'],
+    passes: 'the namespace body validates against /v2/schemas/metadefs/namespace and the property against /v2/schemas/metadefs/property',
+  },
+  {
+    id: 'HYPERVISOR-NAMESPACE-LISTED', title: 'OS::Compute::Hypervisor appears in the namespace list', level: 'MUST',
+    source: { clause: 'Metadata definitions API: list namespaces', url: `${METADEFS_REF}#list-namespaces` }, needs: ['metadefs'],
+    passes: 'GET /v2/metadefs/namespaces (following next links) includes OS::Compute::Hypervisor',
+  },
+
+  // ── Item 3: ploop ─────────────────────────────────────────────────────────────────────────────
+  {
+    id: 'DISK-FORMAT-PLOOP-SCHEMA', title: 'the image schema lists ploop as a disk_format', level: 'MUST',
+    source: specLite('add ploop to the default disk_formats'), needs: [],
+    passes: 'GET /v2/schemas/image → properties.disk_format.enum contains "ploop"',
+  },
+  {
+    id: 'DISK-FORMAT-PLOOP-CREATE', title: 'an image can be created with disk_format ploop', level: 'MUST',
+    source: specLite('add ploop to the default disk_formats'), needs: [],
+    passes: 'POST /v2/images {disk_format: ploop} → 201, Location header, disk_format ploop in the body and on GET',
+  },
+  {
+    id: 'DISK-FORMAT-PLOOP-DATA', title: 'a ploop image uploads and downloads byte for byte', level: 'MUST',
+    source: specLite('add ploop to the default disk_formats'), needs: ['image-data'],
+    passes: 'PUT /file → 204, image active with size and md5 checksum of the bytes; GET /file returns the same bytes',
+  },
+  {
+    id: 'DISK-FORMAT-UNKNOWN-400', title: 'an unknown disk_format is refused with 400', level: 'MUST',
+    source: apiRef('create-image', 'create image — 400 on invalid values'), needs: [],
+    passes: 'POST /v2/images {disk_format: <not in the enum>} → 400 and no image is created',
+  },
+
+  // ── Item 4: Range downloads ───────────────────────────────────────────────────────────────────
+  {
+    id: 'RANGE-SINGLE-206', title: 'a satisfiable byte range → 206 with Content-Range and exactly those bytes', level: 'MUST',
+    source: rfc(7233, '4.1'), needs: ['image-data'],
+    passes: '206, Content-Range: bytes F-L/SIZE, Content-Length L-F+1, body = the uploaded bytes F..L',
+  },
+  {
+    id: 'RANGE-OPEN-ENDED-206', title: 'an open-ended range (bytes=N-) → 206 to the last byte', level: 'MUST',
+    source: rfc(7233, '2.1'), needs: ['image-data'],
+    passes: '206, Content-Range: bytes N-(SIZE-1)/SIZE, body = bytes N..end',
+  },
+  {
+    id: 'RANGE-SUFFIX-206', title: 'a suffix range (bytes=-N) → 206 with the last N bytes', level: 'MUST',
+    source: rfc(7233, '2.1'), needs: ['image-data'],
+    passes: '206 with the last min(N, SIZE) bytes and the matching Content-Range',
+  },
+  {
+    id: 'RANGE-END-CLAMPED-206', title: 'a last-byte-pos past the end is clamped → 206', level: 'MUST',
+    source: rfc(7233, '2.1'), needs: ['image-data'],
+    passes: 'bytes=F-(huge) → 206, Content-Range: bytes F-(SIZE-1)/SIZE, body = bytes F..end',
+  },
+  {
+    id: 'RANGE-START-BEYOND-416', title: 'a range starting at or after the end → 416', level: 'SHOULD',
+    source: rfc(7233, '4.4'), needs: ['image-data'],
+    passes: 'bytes=SIZE-, bytes=SIZE-(SIZE+8), bytes=(SIZE+8)- → 416 and no image bytes',
+  },
+  {
+    id: 'RANGE-SUFFIX-ZERO-416', title: 'a zero-length suffix (bytes=-0) is unsatisfiable → 416', level: 'SHOULD',
+    source: rfc(7233, '2.1'), needs: ['image-data'],
+    passes: 'bytes=-0 → 416 (a suffix-length of 0 selects nothing)',
+  },
+  {
+    id: 'RANGE-416-CONTENT-RANGE', title: 'a 416 carries Content-Range: bytes */SIZE', level: 'SHOULD',
+    source: rfc(7233, '4.4'), needs: ['image-data'],
+    passes: 'every 416 to a byte-range request has Content-Range: bytes */SIZE',
+  },
+  {
+    id: 'RANGE-EMPTY-IMAGE-416', title: 'any range of a 0-byte image → 416', level: 'SHOULD',
+    source: rfc(7233, '2.1'), needs: ['image-data'],
+    passes: 'on an active 0-byte image, bytes=0-4 and bytes=-3 → 416 (never a 206: there is no byte to send)',
+  },
+  {
+    id: 'RANGE-INVALID-IGNORED', title: 'a syntactically invalid Range header is ignored → 200 with the whole image', level: 'MUST',
+    source: rfc(7233, '2.1'), needs: ['image-data'],
+    passes: 'Range values such as bytes=abc, bytes=5-2, bytes=, bytes=1, bytes=- → 200 and the whole image',
+  },
+  {
+    id: 'RANGE-UNKNOWN-UNIT-IGNORED', title: 'a Range in an unknown unit is ignored → 200 with the whole image', level: 'MUST',
+    source: rfc(7233, '3.1'), needs: ['image-data'],
+    passes: 'Range: items=0-4 → 200 and the whole image',
+  },
+  {
+    id: 'RANGE-MULTIPLE', title: 'multiple ranges → the whole image (200) or a valid multipart/byteranges 206', level: 'SHOULD',
+    source: rfc(7233, '3.1'), needs: ['image-data'],
+    passes: 'bytes=0-1,4-5 → 200 with the whole image, or 206 multipart/byteranges whose parts carry exactly those bytes',
+  },
+  {
+    id: 'RANGE-CASE-INSENSITIVE', title: 'the Range field name and the bytes unit are case-insensitive', level: 'MUST',
+    source: rfc(7230, '3.2'), needs: ['image-data'],
+    passes: 'range:/RANGE: field names and BYTES=/Bytes= units → the same 206 as Range: bytes=',
+  },
+  {
+    id: 'RANGE-WHITESPACE', title: 'whitespace around the Range value does not change the answer', level: 'MUST',
+    source: rfc(7230, '3.2.4'), needs: ['image-data'],
+    passes: 'Range: "  bytes=0-4  " → the same 206 as "bytes=0-4"',
+  },
+  {
+    id: 'RANGE-IF-RANGE-MISMATCH', title: 'a Range with a non-matching If-Range → 200 with the whole image', level: 'MUST',
+    source: rfc(7233, '3.2'), needs: ['image-data'],
+    passes: 'Range: bytes=0-4 with If-Range: "no-such-etag" → 200 and the whole image',
+  },
+  {
+    id: 'RANGE-DEPRECATED-CONTENT-RANGE', title: 'the deprecated Content-Range request header still selects a range', level: 'MUST',
+    source: specLite('Range header for partial download — retain Content-Range requests'), needs: ['image-data'],
+    passes: 'Content-Range: bytes F-L/SIZE and bytes F-L/* (no Range) → 206 with Content-Range: bytes F-L/SIZE and those bytes',
+  },
+  {
+    id: 'RANGE-RANGE-WINS', title: 'when both are sent, Range wins over the deprecated Content-Range', level: 'MUST',
+    source: specLite('Range header for partial download'), needs: ['image-data'],
+    passes: 'Range: bytes=0-1 with Content-Range: bytes 12-30/SIZE → 206 bytes 0-1',
+  },
+  {
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX', title: 'an invalid deprecated Content-Range is refused cleanly, never with 5xx', level: 'MUST',
+    source: rfc(7231, '6.6'), needs: ['image-data'],
+    passes: 'Content-Range: bytes */SIZE, garbage, or a stop past the end → 200 or 416, never 5xx',
+  },
+  {
+    id: 'RANGE-NO-DATA-204', title: 'a Range on an image without data → 204, never 5xx', level: 'MUST',
+    source: apiRef('download-binary-image-data', 'download image data — 204 when no data exists'), needs: [],
+    passes: 'GET /file on a queued image → 204 with and without Range / Content-Range headers',
+  },
+  {
+    id: 'RANGE-FULL-200', title: 'a download without Range → 200 with the whole image', level: 'MUST',
+    source: apiRef('download-binary-image-data', 'download image data — 200 for a full download'), needs: ['image-data'],
+    passes: '200, Content-Length SIZE, body = the uploaded bytes, no Content-Range',
+  },
+] as const satisfies readonly Requirement[];
+
+export type RequirementId = (typeof requirements)[number]['id'];
+
+const byId = new Map<string, Requirement>(requirements.map((r) => [r.id, r]));
+
+export function findRequirement(id: string): Requirement | undefined {
+  return byId.get(id);
+}
+
+export const FEATURES = ['DISCOVERY', 'LOC', 'HYPERVISOR', 'DISK-FORMAT', 'RANGE'] as const;
+
+/** The feature a requirement belongs to: the ID's prefix (`LOC`, `DISK-FORMAT`, …). */
+export function featureOf(id: string): string {
+  return FEATURES.find((f) => id.startsWith(`${f}-`)) ?? id.split('-')[0];
+}
