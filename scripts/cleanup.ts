@@ -1,0 +1,32 @@
+import { authenticate } from '../fixtures/auth';
+import { loadSuiteConfig } from '../fixtures/config';
+import { TargetUnusable } from '../fixtures/errors';
+import { sweepImages } from '../fixtures/sweeper';
+import { endpointOf, RUN_TAG, runTag } from '../fixtures/target';
+
+/**
+ * `npm run cleanup [-- --run ID]`: deletes the images the suite left on the target — every suite
+ * image, or only one run's when another run may be going on at the same time.
+ */
+async function main(): Promise<number> {
+  const runAt = process.argv.indexOf('--run');
+  const tag = runAt > 0 ? runTag(process.argv[runAt + 1] ?? '') : RUN_TAG;
+  const config = loadSuiteConfig();
+  if (config.target.kind === 'embedded') {
+    console.log('glance-conformance: the embedded reference server keeps nothing between runs; set GLANCE_URL to clean a deployment');
+    return 0;
+  }
+  const session = await authenticate();
+  const base = endpointOf(config, session);
+  const { deleted, failed } = await sweepImages(base, await session.token(), tag);
+  console.log(`glance-conformance: deleted ${deleted} image(s) tagged ${tag}${failed.length ? `; could not delete ${failed.join(', ')}` : ''}`);
+  return failed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`glance-conformance: ${e instanceof TargetUnusable ? e.message : (e as Error).message}`);
+    process.exit(2);
+  },
+);

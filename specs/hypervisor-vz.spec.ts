@@ -1,0 +1,46 @@
+import { expect, req, test } from '../fixtures/test';
+import { findRequirement } from './requirements';
+
+/** Spec item 2 — Virtuozzo: the OS::Compute::Hypervisor metadef lists `vz` as a hypervisor_type. */
+
+const NAMESPACE = 'OS::Compute::Hypervisor';
+
+test(findRequirement('HYPERVISOR-NAMESPACE-VZ')!.title, req('HYPERVISOR-NAMESPACE-VZ'), async ({ glance }) => {
+  const res = await test.step(`GET /v2/metadefs/namespaces/${NAMESPACE}`, () => glance.metadefNamespace(NAMESPACE));
+  expect(res.status, `${NAMESPACE} must exist (metadefs loaded with glance-manage db load_metadefs)`).toBe(200);
+  const body = res.json<{ namespace: string; properties?: Record<string, { enum?: string[] }> }>();
+  expect(body.namespace).toBe(NAMESPACE);
+  expect(body.properties?.hypervisor_type?.enum, 'hypervisor_type values').toContain('vz');
+});
+
+test(findRequirement('HYPERVISOR-PROPERTY-VZ')!.title, req('HYPERVISOR-PROPERTY-VZ'), async ({ glance }) => {
+  const res = await test.step('GET …/properties/hypervisor_type', () => glance.metadefProperty(NAMESPACE, 'hypervisor_type'));
+  expect(res.status).toBe(200);
+  const body = res.json<{ name: string; type: string; enum?: string[] }>();
+  expect(body.name).toBe('hypervisor_type');
+  expect(body.type).toBe('string');
+  expect(body.enum, 'hypervisor_type values').toContain('vz');
+});
+
+test(findRequirement('HYPERVISOR-SCHEMA-VALID')!.title, req('HYPERVISOR-SCHEMA-VALID'), async ({ glance, schemas }) => {
+  const [ns, prop] = await test.step('GET the namespace and its hypervisor_type property', () => Promise.all([glance.metadefNamespace(NAMESPACE), glance.metadefProperty(NAMESPACE, 'hypervisor_type')]));
+  expect(ns.status).toBe(200);
+  expect(prop.status).toBe(200);
+  expect(await schemas.errors('metadefs/namespace', ns.json()), 'namespace against /v2/schemas/metadefs/namespace').toEqual([]);
+  expect(await schemas.errors('metadefs/property', prop.json()), 'property against /v2/schemas/metadefs/property').toEqual([]);
+});
+
+test(findRequirement('HYPERVISOR-NAMESPACE-LISTED')!.title, req('HYPERVISOR-NAMESPACE-LISTED'), async ({ glance }) => {
+  const names: string[] = [];
+  let next: string | undefined = '/v2/metadefs/namespaces?limit=20';
+  await test.step('GET /v2/metadefs/namespaces, following next links', async () => {
+    for (let page = 0; next && page < 50; page++) {
+      const res = await glance.call('GET', next);
+      expect(res.status).toBe(200);
+      const body = res.json<{ namespaces: Array<{ namespace: string }>; next?: string }>();
+      names.push(...body.namespaces.map((n) => n.namespace));
+      next = body.namespaces.length ? body.next : undefined;
+    }
+  });
+  expect(names, 'namespaces listed').toContain(NAMESPACE);
+});

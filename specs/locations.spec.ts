@@ -1,0 +1,153 @@
+import { expect, req, test } from '../fixtures/test';
+import type { PatchOp } from '../fixtures/glance-client';
+import type { ImageSpec, ManagedImage, ReachableStatus } from '../fixtures/images';
+import { findRequirement, type RequirementId } from './requirements';
+
+/**
+ * Spec item 1 — location updates vs. image status (show_multiple_locations = True).
+ * Remove is allowed only on active images, replace (and add) only on active or queued ones.
+ */
+
+type LocationOp = 'remove' | 'replace' | 'add';
+
+/** Builds the patch for `op`, aimed so that only the image's status can make it fail. */
+function patchFor(op: LocationOp, image: ManagedImage, freshUrl: string): PatchOp[] {
+  switch (op) {
+    case 'remove':
+      // On an image with locations, remove one the suite added: never the one holding uploaded data.
+      return [{ op: 'remove', path: `/locations/${image.addedLocations.length ? indexOf(image, image.addedLocations[0]) : 0}` }];
+    case 'replace':
+      return [{ op: 'replace', path: '/locations', value: [{ url: freshUrl, metadata: {} }] }];
+    case 'add':
+      return [{ op: 'add', path: '/locations/-', value: { url: freshUrl, metadata: {} } }];
+  }
+}
+
+function indexOf(image: ManagedImage, url: string): number {
+  const i = (image.record.locations ?? []).findIndex((l) => l.url === url);
+  if (i < 0) throw new Error(`location ${url} is missing from image ${image.id}`);
+  return i;
+}
+
+const urlsOf = (record: { locations?: Array<{ url: string }> }) => (record.locations ?? []).map((l) => l.url);
+
+interface ConflictCase {
+  id: RequirementId;
+  op: LocationOp;
+  status: ReachableStatus;
+  spec: ImageSpec;
+}
+
+const conflicts: ConflictCase[] = [
+  { id: 'LOC-REMOVE-QUEUED-409', op: 'remove', status: 'queued', spec: { status: 'queued' } },
+  { id: 'LOC-REMOVE-SAVING-409', op: 'remove', status: 'saving', spec: { status: 'saving' } },
+  { id: 'LOC-REMOVE-UPLOADING-409', op: 'remove', status: 'uploading', spec: { status: 'uploading' } },
+  { id: 'LOC-REMOVE-DEACTIVATED-409', op: 'remove', status: 'deactivated', spec: { status: 'deactivated', extraLocations: 1 } },
+  { id: 'LOC-REPLACE-SAVING-409', op: 'replace', status: 'saving', spec: { status: 'saving' } },
+  { id: 'LOC-REPLACE-UPLOADING-409', op: 'replace', status: 'uploading', spec: { status: 'uploading' } },
+  { id: 'LOC-REPLACE-DEACTIVATED-409', op: 'replace', status: 'deactivated', spec: { status: 'deactivated' } },
+  { id: 'LOC-ADD-DEACTIVATED-409', op: 'add', status: 'deactivated', spec: { status: 'deactivated' } },
+];
+
+for (const c of conflicts) {
+  test(findRequirement(c.id)!.title, req(c.id), async ({ images, glance }) => {
+    const image = await test.step(`bring an image to ${c.status}`, () => images.create(c.spec));
+    const before = urlsOf(image.record);
+
+    const res = await test.step(`PATCH ${c.op} /locations`, () => glance.patchImage(image.id, patchFor(c.op, image, images.newLocationUrl())));
+    expect(res.status, `${c.op} of a location on a ${c.status} image`).toBe(409);
+
+    await test.step('the image is unchanged', async () => {
+      const after = await images.show(image.id);
+      expect(after.status, 'status after the refused update').toBe(c.status);
+      expect(urlsOf(after), 'locations after the refused update').toEqual(before);
+    });
+  });
+}
+
+test(findRequirement('LOC-REMOVE-ACTIVE-OK')!.title, req('LOC-REMOVE-ACTIVE-OK'), async ({ images, glance }) => {
+  const image = await test.step('an active image with its data and one more location', () => images.create({ status: 'active', extraLocations: 1 }));
+  expect(image.record.locations, 'locations of the prepared image').toHaveLength(2);
+  const added = image.addedLocations[0];
+
+  const res = await test.step('PATCH remove the added location', () => glance.patchImage(image.id, [{ op: 'remove', path: `/locations/${indexOf(image, added)}` }]));
+  expect(res.status, 'remove of one of two locations on an active image').toBe(200);
+
+  await test.step('exactly the other location remains', async () => {
+    const after = await images.show(image.id);
+    expect(after.status).toBe('active');
+    expect(urlsOf(after)).toEqual(urlsOf(image.record).filter((u) => u !== added));
+  });
+});
+
+test(findRequirement('LOC-REPLACE-ACTIVE-OK')!.title, req('LOC-REPLACE-ACTIVE-OK'), async ({ images, glance }) => {
+  const image = await test.step('an active image with two locations', () => images.create({ status: 'active', extraLocations: 1 }));
+  const added = image.addedLocations[0];
+  // Glance accepts a replace on an active image when the URL set stays the same (new metadata only).
+  const value = (image.record.locations ?? []).map((l) => (l.url === added ? { url: l.url, metadata: { conformance: 'replaced' } } : l));
+
+  const res = await test.step('PATCH replace /locations (same URLs, new metadata)', () => glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value }]));
+  expect(res.status, 'replace of the locations of an active image').toBe(200);
+
+  await test.step('the new metadata is stored', async () => {
+    const after = await images.show(image.id);
+    expect(after.status).toBe('active');
+    expect(urlsOf(after)).toEqual(urlsOf(image.record));
+    expect(after.locations?.find((l) => l.url === added)?.metadata).toEqual({ conformance: 'replaced' });
+  });
+});
+
+test(findRequirement('LOC-REPLACE-QUEUED-ACTIVATES')!.title, req('LOC-REPLACE-QUEUED-ACTIVATES'), async ({ images, glance }) => {
+  const image = await test.step('a queued image', () => images.create({ status: 'queued' }));
+  const url = images.newLocationUrl();
+
+  const res = await test.step('PATCH replace /locations with one http location', () => glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value: [{ url, metadata: {} }] }]));
+  expect(res.status, 'replace of the locations of a queued image').toBe(200);
+
+  await test.step('the image is active, backed by that location', async () => {
+    const after = await images.show(image.id);
+    expect(after.status, 'status after the replace').toBe('active');
+    expect(urlsOf(after)).toEqual([url]);
+    const size = images.locationSize(url);
+    if (size !== undefined) expect(after.size, 'size taken from the location').toBe(size);
+  });
+});
+
+test(findRequirement('LOC-REMOVE-LAST-403')!.title, req('LOC-REMOVE-LAST-403'), async ({ images, glance }) => {
+  const image = await test.step('an active image with one location', () => images.create({ status: 'active' }));
+  expect(image.record.locations, 'locations of the uploaded image').toHaveLength(1);
+
+  const res = await test.step('PATCH remove /locations/0', () => glance.patchImage(image.id, [{ op: 'remove', path: '/locations/0' }]));
+  expect(res.status, 'remove of the only location').toBe(403);
+
+  await test.step('the image keeps its location and data', async () => {
+    const after = await images.show(image.id);
+    expect(after.status).toBe('active');
+    expect(urlsOf(after)).toEqual(urlsOf(image.record));
+    const download = await glance.download(image.id);
+    expect(download.status).toBe(200);
+    expect(download.body.equals(image.data), 'downloaded bytes equal the uploaded ones').toBe(true);
+  });
+});
+
+test(findRequirement('LOC-REPLACE-EMPTY-403')!.title, req('LOC-REPLACE-EMPTY-403'), async ({ images, glance }) => {
+  const image = await test.step('an active image', () => images.create({ status: 'active' }));
+
+  const res = await test.step('PATCH replace /locations []', () => glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value: [] }]));
+  expect(res.status, 'replace of the locations with an empty list').toBe(403);
+
+  await test.step('the image keeps its locations', async () => {
+    expect(urlsOf(await images.show(image.id))).toEqual(urlsOf(image.record));
+  });
+});
+
+test(findRequirement('LOC-HIDDEN-403')!.title, req('LOC-HIDDEN-403'), async ({ images, glance }) => {
+  const image = await test.step('a queued image', () => images.create({ status: 'queued' }));
+  expect(Object.keys(image.record), 'keys of an image record with locations hidden').not.toContain('locations');
+
+  for (const op of ['add', 'replace', 'remove'] as const) {
+    const res = await test.step(`PATCH ${op} /locations`, () => glance.patchImage(image.id, patchFor(op, image, images.newLocationUrl())));
+    expect(res.status, `${op} of a location while locations are hidden`).toBe(403);
+  }
+  expect((await images.show(image.id)).status, 'status after the refused updates').toBe('queued');
+});
