@@ -1,0 +1,28 @@
+/** What every route handler receives. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestContext } from '../auth';
+import type { MetadefCatalog } from '../metadefs';
+import type { ResolvedOptions } from '../options';
+import type { Params } from '../router';
+import type { ImageStore } from '../store';
+import type { ImageValidator } from '../validation';
+
+/** Per-server state: built once by startReferenceServer, shared by its handlers. */
+export interface ServerState {
+  options: ResolvedOptions;
+  store: ImageStore;
+  validateImage: ImageValidator;
+  metadefs: MetadefCatalog;
+  probeLocation(url: string): Promise<number | null>;
+}
+
+export interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Params;
+  query: URLSearchParams;
+  context: RequestContext;
+  state: ServerState;
+}
+
+export type Handler = (exchange: Exchange) => Promise<void> | void;

@@ -1,0 +1,306 @@
+/**
+ * PATCH /v2/images/{id}: parsing both Glance patch media types and applying
+ * the operations to a draft image, with Glance's checks in Glance's order.
+ *
+ * Parsing (`parsePatch`) is pure and runs before the image is looked up, as
+ * Glance's request deserializer does. Applying (`applyPatch`) mutates a draft
+ * the caller commits only if every operation succeeds.
+ */
+import type { RequestContext } from './auth';
+import { httpError, httpErrorWithDetail, unsupportedMediaType, type HttpError } from './errors';
+import { pythonRepr } from './python-format';
+import { transition } from './status';
+import { memoryUrl, type ImageLocation, type ImageRecord, type Visibility } from './store';
+import type { ImageValidator } from './validation';
+
+export const PATCH_V20 = 'application/openstack-images-v2.0-json-patch';
+export const PATCH_V21 = 'application/openstack-images-v2.1-json-patch';
+export const ACCEPT_PATCH = `${PATCH_V20}, ${PATCH_V21}`;
+
+export type PatchVerb = 'add' | 'remove' | 'replace';
+
+export interface PatchOperation {
+  op: PatchVerb;
+  /** Decoded JSON pointer, e.g. ['locations', '0']. */
+  path: string[];
+  value?: unknown;
+  /** Sent with the v2.0 (draft 4) media type, where add never overwrites. */
+  draft4: boolean;
+}
+
+const VERBS: readonly PatchVerb[] = ['add', 'remove', 'replace'];
+
+const READ_ONLY = new Set([
+  'created_at',
+  'updated_at',
+  'status',
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
+  'size',
+  'virtual_size',
+  'direct_url',
+  'self',
+  'file',
+  'schema',
+  'id',
+  'stores',
+]);
+const RESERVED = new Set(['location', 'deleted', 'deleted_at']);
+const RESERVED_PREFIX = 'os_glance_';
+
+/** Attributes of Glance's image domain object that PATCH may set (others are extra properties). */
+const SETTABLE = new Set([
+  'name',
+  'visibility',
+  'protected',
+  'os_hidden',
+  'min_ram',
+  'min_disk',
+  'owner',
+  'disk_format',
+  'container_format',
+  'tags',
+]);
+
+/** How deep each verb may point into `locations`; every other path is one level. */
+const LOCATION_DEPTH: Record<PatchVerb, number> = { add: 2, remove: 2, replace: 1 };
+
+/** Rejects anything but Glance's two patch media types (checked before the body is read). */
+export function checkPatchMediaType(mediaType: string): HttpError | null {
+  if (mediaType === PATCH_V20 || mediaType === PATCH_V21) return null;
+  return unsupportedMediaType(mediaType, { 'Accept-Patch': ACCEPT_PATCH });
+}
+
+function decodePointer(pointer: unknown): string[] {
+  const text = typeof pointer === 'string' ? pointer : pythonRepr(pointer);
+  const bad = (why: string): HttpError => httpError(400, `Pointer \`${text}\` ${why}`);
+  if (typeof pointer !== 'string' || !pointer.startsWith('/')) throw bad('does not start with "/".');
+  if (/\/\s*?\//.test(pointer.slice(1))) throw bad('contains adjacent "/".');
+  if (pointer.length > 1 && pointer.endsWith('/')) throw bad('end with "/".');
+  if (/~[^01]/.test(pointer) || pointer.endsWith('~')) {
+    throw bad('contains "~" not part of a recognized escape sequence.');
+  }
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~').trim());
+}
+
+function verbOf(raw: Record<string, unknown>, draft4: boolean): PatchVerb {
+  if (draft4) {
+    const present = VERBS.filter((verb) => verb in raw);
+    if (present.length > 1) {
+      throw httpError(400, 'Operation objects must contain only one member named "add", "remove", or "replace".');
+    }
+    if (present.length === 0) {
+      throw httpError(400, 'Operation objects must contain exactly one member named "add", "remove", or "replace".');
+    }
+    return present[0];
+  }
+  const available = VERBS.join(', ');
+  if (!('op' in raw)) {
+    throw httpError(400, `Unable to find \`op\` in JSON Schema change. It must be one of the following: ${available}.`);
+  }
+  if (!VERBS.includes(raw.op as PatchVerb)) {
+    throw httpError(400, `Invalid operation: \`${String(raw.op)}\`. It must be one of the following: ${available}.`);
+  }
+  return raw.op as PatchVerb;
+}
+
+function checkPath(op: PatchVerb, path: string[]): void {
+  const root = path[0];
+  const allowedDepth = root === 'locations' ? LOCATION_DEPTH[op] : 1;
+  if (path.length !== allowedDepth) {
+    throw httpError(400, `Invalid JSON pointer for this resource: '/${path.join('/')}'`);
+  }
+  if (READ_ONLY.has(root)) throw httpError(403, `Attribute '${root}' is read-only.`);
+  if (RESERVED.has(root) || root.startsWith(RESERVED_PREFIX)) throw httpError(403, `Attribute '${root}' is reserved.`);
+  if (root.length > 255) throw httpError(400, 'Custom property should not be greater than 255 characters.');
+}
+
+function parseOperation(raw: unknown, draft4: boolean, validate: ImageValidator): PatchOperation {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw httpError(400, 'Operations must be JSON objects.');
+  }
+  const change = raw as Record<string, unknown>;
+  const op = verbOf(change, draft4);
+  if (!draft4 && !('path' in change)) throw httpError(400, "Unable to find 'path' in JSON Schema change");
+  const path = decodePointer(draft4 ? change[op] : change.path);
+  if (op !== 'remove' && !('value' in change)) {
+    throw httpError(400, `Operation "${op}" requires a member named "value".`);
+  }
+  checkPath(op, path);
+  if (op === 'remove') return { op, path, draft4 };
+  // Glance validates the value as a one-property image; a deeper path means one array element.
+  validate({ [path[0]]: path.length === 1 ? change.value : [change.value] });
+  return { op, path, value: change.value, draft4 };
+}
+
+/** Parses and validates a patch document sent with `mediaType` (already accepted). */
+export function parsePatch(mediaType: string, body: unknown, validate: ImageValidator): PatchOperation[] {
+  if (!Array.isArray(body)) throw httpError(400, 'Request body must be a JSON array of operation objects.');
+  return body.map((raw) => parseOperation(raw, mediaType === PATCH_V20, validate));
+}
+
+// --- applying ---------------------------------------------------------------
+
+/** What applying a patch needs besides the image. */
+export interface PatchEnvironment {
+  context: RequestContext;
+  showMultipleLocations: boolean;
+  /** Size of the data behind an external location URL, or null when it is not usable. */
+  probeLocation(url: string): Promise<number | null>;
+}
+
+const locationsVerb: Record<PatchVerb, string> = { add: 'add', remove: 'remove', replace: 'update' };
+
+function checkLocationsVisible(op: PatchVerb, env: PatchEnvironment): void {
+  if (!env.showMultipleLocations) {
+    throw httpError(403, `It's not allowed to ${locationsVerb[op]} locations if locations are invisible.`);
+  }
+}
+
+function checkLocationsStatus(op: PatchVerb, image: ImageRecord): void {
+  const allowed = op === 'remove' ? ['active'] : ['active', 'queued'];
+  if (!allowed.includes(image.status)) {
+    throw httpError(409, `It's not allowed to ${op} locations if image status is ${image.status}.`);
+  }
+}
+
+/** Duplicate first, then usability (scheme + HEAD); returns the size behind the URL. */
+async function checkNewLocation(url: string, existing: ImageLocation[], env: PatchEnvironment): Promise<number> {
+  if (existing.some((location) => location.url === url)) {
+    throw httpError(400, `The location ${url} already exists`);
+  }
+  const size = await env.probeLocation(url);
+  if (size === null) throw httpError(400, 'Invalid location');
+  return size;
+}
+
+/** Adding data to a queued image makes it active, sized by the new location. */
+function activateIfQueued(image: ImageRecord, size: number): void {
+  if (image.status !== 'queued') return;
+  transition(image, 'active');
+  image.size = size;
+}
+
+async function replaceLocations(image: ImageRecord, value: ImageLocation[], env: PatchEnvironment): Promise<void> {
+  if (value.length === 0) throw httpErrorWithDetail(403, 'Cannot set locations to empty list.');
+  checkLocationsVisible('replace', env);
+  checkLocationsStatus('replace', image);
+  if (image.locations.length > 0) {
+    const sorted = (locations: ImageLocation[]): string => JSON.stringify(locations.map((l) => l.url).sort());
+    if (sorted(value) !== sorted(image.locations)) {
+      throw httpError(400, `Original locations is not empty: ${pythonRepr(image.locations)}`);
+    }
+    // Same URLs: only metadata (and order) change, nothing to re-check.
+    image.locations = value.map(({ url, metadata }) => ({ url, metadata }));
+    return;
+  }
+  const accepted: ImageLocation[] = [];
+  const sizes: number[] = [];
+  for (const { url, metadata } of value) {
+    sizes.push(await checkNewLocation(url, accepted, env));
+    accepted.push({ url, metadata });
+  }
+  image.locations = accepted;
+  activateIfQueued(image, sizes[0]);
+}
+
+async function addLocation(image: ImageRecord, position: string, value: ImageLocation, env: PatchEnvironment): Promise<void> {
+  checkLocationsVisible('add', env);
+  checkLocationsStatus('add', image);
+  // Glance accepts any all-digit index (past the end appends) and '-'.
+  if (position !== '-' && !/^[0-9]+$/.test(position)) {
+    throw httpError(400, 'Invalid position for adding a location.');
+  }
+  const size = await checkNewLocation(value.url, image.locations, env);
+  const index = position === '-' ? image.locations.length : Math.min(Number(position), image.locations.length);
+  image.locations.splice(index, 0, { url: value.url, metadata: value.metadata });
+  activateIfQueued(image, size);
+}
+
+function removeLocation(image: ImageRecord, position: string, env: PatchEnvironment): void {
+  checkLocationsVisible('remove', env);
+  checkLocationsStatus('remove', image);
+  if (image.locations.length === 1) throw httpErrorWithDetail(403, 'Cannot remove last location in the image.');
+  // '-' means the last location, as in Glance (RFC 6902 does not define it for remove).
+  const index = position === '-' ? image.locations.length - 1 : /^[0-9]+$/.test(position) ? Number(position) : -1;
+  if (index < 0 || index >= image.locations.length) {
+    throw httpError(400, 'Invalid position for removing a location.');
+  }
+  const [removed] = image.locations.splice(index, 1);
+  // Glance's store deletes the bytes behind a removed location.
+  if (removed.url === memoryUrl(image.id)) image.data = null;
+}
+
+function setAttribute(image: ImageRecord, name: string, value: unknown, context: RequestContext): void {
+  if ((name === 'disk_format' || name === 'container_format') && image.status !== 'queued') {
+    throw httpError(403, `Attribute ${name} can be only replaced for a queued image.`);
+  }
+  if (name === 'visibility' && value === 'public' && !context.isAdmin) {
+    throw httpError(403, 'You are not authorized to complete publicize_image action.');
+  }
+  switch (name) {
+    case 'tags':
+      image.tags = [...new Set(value as string[])];
+      break;
+    case 'visibility':
+      image.visibility = value as Visibility;
+      break;
+    case 'protected':
+    case 'os_hidden':
+      image[name] = value as boolean;
+      break;
+    case 'min_ram':
+    case 'min_disk':
+      image[name] = value as number;
+      break;
+    case 'name':
+    case 'owner':
+    case 'disk_format':
+    case 'container_format':
+      image[name] = value as string | null;
+      break;
+  }
+}
+
+async function applyOperation(image: ImageRecord, operation: PatchOperation, env: PatchEnvironment): Promise<void> {
+  const { op, path, value } = operation;
+  const root = path[0];
+  if (root === 'locations') {
+    if (op === 'replace') return replaceLocations(image, value as ImageLocation[], env);
+    if (op === 'add') return addLocation(image, path[1], value as ImageLocation, env);
+    return removeLocation(image, path[1], env);
+  }
+  const isAttribute = SETTABLE.has(root);
+  const isExtra = Object.hasOwn(image.extra, root);
+  if (op === 'remove') {
+    if (isAttribute) throw httpErrorWithDetail(403, `Property ${root} may not be removed.`);
+    if (!isExtra) throw httpErrorWithDetail(409, `Property ${root} does not exist.`);
+    delete image.extra[root];
+    return;
+  }
+  if (op === 'add' && operation.draft4 && (isAttribute || isExtra)) {
+    throw httpErrorWithDetail(409, `Property ${root} already present.`);
+  }
+  if (isAttribute) return setAttribute(image, root, value, env.context);
+  if (op === 'replace' && !isExtra) throw httpErrorWithDetail(409, `Property ${root} does not exist.`);
+  image.extra[root] = value as string;
+}
+
+/** Applies `operations` in order to `draft`; throws the first failure's HttpError. */
+export async function applyPatch(draft: ImageRecord, operations: PatchOperation[], env: PatchEnvironment): Promise<void> {
+  for (const operation of operations) await applyOperation(draft, operation, env);
+}
+
+/** A deep-enough copy of an image for applyPatch to modify (the bytes are shared, never mutated). */
+export function draftOf(image: ImageRecord): ImageRecord {
+  return {
+    ...image,
+    tags: [...image.tags],
+    extra: { ...image.extra },
+    locations: image.locations.map(({ url, metadata }) => ({ url, metadata: structuredClone(metadata) })),
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Range handling for GET /v2/images/{id}/file — pure functions, no I/O.
+ *
+ * The reference follows RFC 7233 where Glance does not (see DEVIATIONS.md):
+ * an invalid or multi-range `Range` is ignored (200), unsatisfiable ranges get
+ * 416 with `Content-Range: bytes *\/SIZE`, and `If-Range` is honoured. The
+ * deprecated `Content-Range` request header keeps Glance's stricter meaning.
+ */
+
+/** One element of an RFC 7233 byte-range-set. */
+export type ByteRangeSpec =
+  | { kind: 'from'; first: number; last: number | null }
+  | { kind: 'suffix'; length: number };
+
+export type RangeDecision =
+  | { kind: 'full' }
+  | { kind: 'partial'; first: number; last: number }
+  | { kind: 'unsatisfiable'; message: string };
+
+export interface RangeRequest {
+  range?: string;
+  ifRange?: string;
+  contentRange?: string;
+}
+
+// RFC 7230 §3.2.6 token, used for the range unit.
+const UNIT = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const DIGITS = /^[0-9]+$/;
+
+/** RFC 7230 §3.2.4: OWS is spaces and horizontal tabs only. */
+function trimOws(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
+function toSafeInteger(digits: string): number | null {
+  if (!DIGITS.test(digits)) return null;
+  const value = Number(digits);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+function parseSpec(element: string): ByteRangeSpec | null {
+  const dash = element.indexOf('-');
+  if (dash < 0) return null;
+  const firstText = element.slice(0, dash);
+  const lastText = element.slice(dash + 1);
+  if (firstText === '') {
+    const length = toSafeInteger(lastText);
+    return length === null ? null : { kind: 'suffix', length };
+  }
+  const first = toSafeInteger(firstText);
+  if (first === null) return null;
+  if (lastText === '') return { kind: 'from', first, last: null };
+  const last = toSafeInteger(lastText);
+  // RFC 7233 §2.1: last-byte-pos < first-byte-pos makes the spec invalid.
+  if (last === null || last < first) return null;
+  return { kind: 'from', first, last };
+}
+
+/**
+ * Parses a `Range` field value. Returns null when the value is not a valid
+ * `bytes` byte-ranges-specifier (including other units), which RFC 7233
+ * §2.1/§3.1 require the server to ignore.
+ */
+export function parseRangeHeader(value: string): ByteRangeSpec[] | null {
+  const field = trimOws(value);
+  const equals = field.indexOf('=');
+  if (equals < 0) return null;
+  const unit = field.slice(0, equals);
+  if (!UNIT.test(unit) || unit.toLowerCase() !== 'bytes') return null;
+  // RFC 7230 §7: list elements may be empty and surrounded by OWS.
+  const elements = field
+    .slice(equals + 1)
+    .split(',')
+    .map(trimOws)
+    .filter((element) => element !== '');
+  if (elements.length === 0) return null;
+  const specs: ByteRangeSpec[] = [];
+  for (const element of elements) {
+    const spec = parseSpec(element);
+    if (spec === null) return null;
+    specs.push(spec);
+  }
+  return specs;
+}
+
+function startMessage(header: string, size: number): string {
+  return `Invalid start position in ${header} header. Start position MUST be in the inclusive range [0, ${size - 1}].`;
+}
+
+function resolveSpec(spec: ByteRangeSpec, size: number): RangeDecision {
+  if (spec.kind === 'suffix') {
+    if (spec.length === 0) {
+      return { kind: 'unsatisfiable', message: 'Invalid Range header. A suffix length of 0 selects no bytes.' };
+    }
+    if (size === 0) {
+      return { kind: 'unsatisfiable', message: 'Invalid Range header. The image has no bytes to select.' };
+    }
+    return { kind: 'partial', first: Math.max(0, size - spec.length), last: size - 1 };
+  }
+  if (spec.first >= size) return { kind: 'unsatisfiable', message: startMessage('Range', size) };
+  const last = spec.last === null ? size - 1 : Math.min(spec.last, size - 1);
+  return { kind: 'partial', first: spec.first, last };
+}
+
+const CONTENT_RANGE = /^bytes ([0-9]+)-([0-9]+)\/([0-9]+|\*)$/;
+
+/**
+ * Glance's deprecated `Content-Range` request header: an exact window, never
+ * clamped. Its length part is only checked for consistency, not against the
+ * image size (as Glance does).
+ */
+export function decideContentRange(value: string, size: number): RangeDecision {
+  const invalid: RangeDecision = { kind: 'unsatisfiable', message: 'Invalid Content-Range header.' };
+  const match = CONTENT_RANGE.exec(trimOws(value));
+  if (!match) return invalid;
+  const first = toSafeInteger(match[1]);
+  const last = toSafeInteger(match[2]);
+  const length = match[3] === '*' ? null : toSafeInteger(match[3]);
+  if (first === null || last === null || last < first) return invalid;
+  if (match[3] !== '*' && (length === null || last >= length)) return invalid;
+  const stopError: RangeDecision = {
+    kind: 'unsatisfiable',
+    message: `Invalid stop position in Content-Range header. The stop position MUST be in the inclusive range [0, ${size - 1}].`,
+  };
+  const startError: RangeDecision = { kind: 'unsatisfiable', message: startMessage('Content-Range', size) };
+  // Glance checks the stop first for `/*` and only the start for `/LEN`; the
+  // stop check is added for `/LEN` so we never read past the end.
+  if (length === null) {
+    if (last >= size) return stopError;
+    if (first >= size) return startError;
+  } else {
+    if (first >= size) return startError;
+    if (last >= size) return stopError;
+  }
+  return { kind: 'partial', first, last };
+}
+
+/**
+ * Decides how to answer a download of `size` bytes whose strong ETag is
+ * `etag` (null when the image has no checksum).
+ */
+export function decideRange(request: RangeRequest, size: number, etag: string | null): RangeDecision {
+  if (request.range !== undefined) {
+    // RFC 7233 §3.2: If-Range must match the current strong validator exactly.
+    if (request.ifRange !== undefined && (etag === null || trimOws(request.ifRange) !== etag)) {
+      return { kind: 'full' };
+    }
+    const specs = parseRangeHeader(request.range);
+    // Invalid (§2.1) or several ranges (§3.1 "MAY ignore"): send the whole image.
+    if (specs === null || specs.length !== 1) return { kind: 'full' };
+    return resolveSpec(specs[0], size);
+  }
+  if (request.contentRange !== undefined) return decideContentRange(request.contentRange, size);
+  return { kind: 'full' };
+}
