@@ -11,7 +11,7 @@ const embedded = suite.target.kind === 'embedded' ? suite.target : undefined;
 
 export default defineConfig({
   testDir: './specs',
-  outputDir: './test-results/conformance',
+  outputDir: process.env.CONFORMANCE_OUTPUT_DIR || './test-results/conformance',
   fullyParallel: true,
   workers: Number(process.env.CONFORMANCE_WORKERS || 4),
   forbidOnly: isCI,

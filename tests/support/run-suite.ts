@@ -30,7 +30,7 @@ export async function runSuite(env: Record<string, string>, args: string[] = [],
   for (const key of Object.keys(clean)) if (/^(OS_|GLANCE_|REFERENCE_|CONFORMANCE_)/.test(key)) delete clean[key];
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance.ts'), ...args], {
     cwd: ROOT,
-    env: { ...clean, CONFORMANCE_REPORT_DIR: dir, CONFORMANCE_WORKERS: '2', ...env },
+    env: { ...clean, CONFORMANCE_REPORT_DIR: dir, CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'), CONFORMANCE_WORKERS: '2', ...env },
   });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
