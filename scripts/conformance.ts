@@ -5,14 +5,30 @@ import { loadSuiteConfig, ROOT } from '../fixtures/config';
 import { TargetUnusable } from '../fixtures/errors';
 import { discoverTarget } from '../fixtures/target';
 import type { ConformanceReport } from '../reporting/conformance-reporter';
+import { describeDifferences, gate, readExpectations } from '../reporting/expectations';
 import { EXIT_CODE } from '../reporting/verdicts';
 
 /**
- * `npm run conformance [-- playwright args]`: checks that the target can be judged at all (one clear
- * line and exit 2 if not), runs the suite, and exits 0 conformant / 1 non-conformant / 2 not judged.
+ * `npm run conformance [-- [--expect FILE] playwright args]`: checks that the target can be judged at
+ * all (one clear line and exit 2 if not), runs the suite, and exits 0 conformant / 1 non-conformant /
+ * 2 not judged. With `--expect FILE` (or CONFORMANCE_EXPECT) it exits 0 exactly when every verdict
+ * matches that baseline instead.
  */
+/** Takes `--expect FILE` out of the arguments that go on to Playwright. */
+function splitArgs(argv: string[]): { expectFile?: string; playwrightArgs: string[] } {
+  const playwrightArgs: string[] = [];
+  let expectFile = process.env.CONFORMANCE_EXPECT || undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--expect') expectFile = argv[++i];
+    else if (argv[i].startsWith('--expect=')) expectFile = argv[i].slice('--expect='.length);
+    else playwrightArgs.push(argv[i]);
+  }
+  return { expectFile: expectFile && path.resolve(expectFile), playwrightArgs };
+}
+
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
+  const { expectFile, playwrightArgs: args } = splitArgs(process.argv.slice(2));
+  const expectations = expectFile ? readExpectations(expectFile) : undefined;
   const config = loadSuiteConfig();
   if (config.target.kind === 'remote') {
     try {
@@ -43,6 +59,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ConformanceReport;
+  if (expectations) {
+    const differences = gate(report, expectations);
+    console.log(describeDifferences(differences, path.relative(ROOT, expectFile!)));
+    return differences.length ? 1 : 0;
+  }
   return EXIT_CODE[report.verdict];
 }
 
