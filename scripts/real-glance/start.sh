@@ -61,7 +61,7 @@ running_parent() {  # prints the PID of our running glance-api, if any
 
 # ---------------------------------------------------------------- 1. install
 ensure_glance() {
-  if "$RG_PY" -c 'import glance.cmd.api' 2>/dev/null; then return 0; fi
+  if "$RG_PY" -c 'import glance' 2>/dev/null; then return 0; fi
   [ "$(id -u)" = 0 ] || rg_die "python3-glance is not installed and this is not root; run: apt-get install -y --no-install-recommends python3-glance"
   rg_log "python3-glance missing under $RG_PY: installing it with apt (one-off, ~1 min)"
   export DEBIAN_FRONTEND=noninteractive
@@ -218,11 +218,14 @@ if pid=$(running_parent); then
     exit 0
   fi
   rg_log "glance-api pid $pid runs with another configuration (or does not answer): restarting it"
+fi
+if [ -s "$PIDFILE" ]; then
+  # A previous run (maybe its parent died, leaving a worker): stop.sh kills
+  # whatever recorded process is still ours and clears the PID file.
   flock -u 9
   "$HERE/stop.sh" "$STATE"
   flock -w 60 9 || rg_die "could not re-take $STATE/run/lock"
 fi
-rm -f "$PIDFILE"
 
 port_free || rg_die "port $PORT on 127.0.0.1 is already in use by another process (set GLANCE_PORT)"
 
@@ -251,8 +254,8 @@ except OSError:
     pass
 os.execv(sys.argv[1], sys.argv[1:])
 ' "$RG_PY" -m glance.cmd.api --config-file "$CONF" \
-  >>"$STATE/log/glance-api.out" 2>&1 </dev/null &
-pid=$!
+  >>"$STATE/log/glance-api.out" 2>&1 </dev/null 9>&- &
+pid=$!   # (9>&-: the daemon must not inherit the state-dir lock)
 printf '%s %s\n' "$pid" "$(rg_starttime "$pid" || echo '?')" >"$PIDFILE"
 
 deadline=$((SECONDS + TIMEOUT))

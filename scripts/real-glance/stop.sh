@@ -28,7 +28,9 @@ STATE=$(cd "$STATE" && pwd)
 CONF="$STATE/glance-api.conf"
 PIDFILE=$(rg_pidfile "$STATE")
 
-exec 9>>"$STATE/run/lock" 2>/dev/null && flock -w 60 9 || true
+mkdir -p "$STATE/run"
+exec 9>>"$STATE/run/lock"
+flock -w 60 9 || rg_log "warning: $STATE/run/lock is still held after 60 s, stopping anyway"
 
 # Collect the recorded processes that are still ours (parent first), plus any
 # child of the parent that is also ours (workers respawned after start.sh ran).
