@@ -20,7 +20,7 @@ new_image() {
     -d '{"name":"smoke","disk_format":"ploop","container_format":"bare"}' >/dev/null
   field id
 }
-trap 'rm -f /tmp/smoke.$$ /tmp/smoke-srv.$$; [ -n "${SRV:-}" ] && kill "$SRV" 2>/dev/null' EXIT
+trap 'rm -rf /tmp/smoke.$$ /tmp/smoke-srv.$$.d; [ -n "${SRV:-}" ] && kill "$SRV" 2>/dev/null' EXIT
 
 check "GET /versions" 200 "$(code "$B/versions")"
 check "POST /v2/images (ploop)" 201 "$(code -X POST "$B/v2/images" -H 'Content-Type: application/json' \

@@ -235,9 +235,9 @@ if [ ! -f "$STATE/run/db-ready" ]; then
   t0=$SECONDS
   MD=$(metadef_dir)
   rm -f "$STATE/glance.sqlite"
-  "$RG_PY" -m glance.cmd.manage --config-file "$CONF" db sync >"$STATE/log/db-sync.log" 2>&1 \
+  "$RG_PY" -m glance.cmd.manage --config-file "$CONF" --log-file "$STATE/log/glance-manage.log" db sync >"$STATE/log/db-sync.log" 2>&1 \
     || { tail -n 25 "$STATE/log/db-sync.log" >&2; rg_die "glance-manage db sync failed"; }
-  "$RG_PY" -m glance.cmd.manage --config-file "$CONF" db load_metadefs --path "$MD" \
+  "$RG_PY" -m glance.cmd.manage --config-file "$CONF" --log-file "$STATE/log/glance-manage.log" db load_metadefs --path "$MD" \
       >"$STATE/log/load-metadefs.log" 2>&1 \
     || { tail -n 25 "$STATE/log/load-metadefs.log" >&2; rg_die "glance-manage db load_metadefs failed"; }
   touch "$STATE/run/db-ready"
