@@ -5,6 +5,7 @@ import { loadSuiteConfig, ROOT } from '../fixtures/config';
 import type { Exchange } from '../fixtures/evidence';
 import { readTargetInfo, type TargetInfo } from '../fixtures/target';
 import { featureOf, findRequirement, requirements, type Requirement } from '../specs/requirements';
+import { renderConformanceHtml } from './html-report';
 import { combine, overall, testVerdict, type Overall, type Verdict } from './verdicts';
 
 export interface TestReport {
@@ -69,6 +70,11 @@ export default class ConformanceReporter implements Reporter {
     fs.mkdirSync(config.reportDir, { recursive: true });
     const file = path.join(config.reportDir, 'conformance.json');
     fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    try {
+      fs.writeFileSync(path.join(config.reportDir, 'conformance.html'), renderConformanceHtml(report));
+    } catch (e) {
+      process.stderr.write(`glance-conformance: could not write conformance.html: ${(e as Error).message}\n`);
+    }
     this.print(report, path.relative(ROOT, file));
     if (result.status === 'interrupted' || result.status === 'timedout') return undefined;
     // Non-strict (SHOULD) findings fail tests but not conformance: the exit status follows the verdict.
