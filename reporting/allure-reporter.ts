@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Suite } from '@playwright/test/reporter';
+import { AllureReporter } from 'allure-playwright';
+import { loadSuiteConfig } from '../fixtures/config';
+import { readTargetInfo, type TargetInfo } from '../fixtures/target';
+import { featureOf, findRequirement } from '../specs/requirements';
+
+/**
+ * allure-playwright, configured for conformance: results go to `<reportDir>/allure-results`
+ * (emptied at the start of a run), every test carries its requirement as Allure labels
+ * (`requirement`, `level`, `feature`, `epic`, `story`, `severity`) and a link to the source clause,
+ * and the target description (never a credential) becomes Allure's environment info.
+ * `npm run report:allure` renders the results with Allure 3.
+ */
+
+// The parts of allure-js-commons' model used here, declared locally: the project's `node`
+// module resolution cannot see the package's `sdk/reporter` subpath types.
+interface AllureStep { name?: string; steps: AllureStep[]; attachments: unknown[] }
+export interface AllureResult {
+  labels: Array<{ name: string; value: string }>;
+  links: Array<{ name?: string; url: string; type?: string }>;
+  steps: AllureStep[];
+  description?: string;
+}
+type Options = ConstructorParameters<typeof AllureReporter>[0] & {
+  resultsDir?: string;
+  listeners?: Array<{ beforeTestResultWrite?: (result: AllureResult) => void }>;
+};
+
+const SEVERITY = { MUST: 'critical', SHOULD: 'normal', MAY: 'minor' } as const;
+/** The steps allure-playwright makes of the `requirement`/`source` annotations: replaced by labels and a link. */
+const ANNOTATION_STEP = /^(requirement|source): /;
+
+export function addRequirementLabels(result: AllureResult): void {
+  const ids = result.labels.filter((l) => l.name === 'tag').map((l) => l.value);
+  const requirement = ids.map((id) => findRequirement(id)).find(Boolean);
+  if (!requirement) return;
+  const has = (name: string) => result.labels.some((l) => l.name === name);
+  const add = (name: string, value: string) => {
+    if (!has(name)) result.labels.push({ name, value });
+  };
+  add('requirement', requirement.id);
+  add('level', requirement.level);
+  add('feature', featureOf(requirement.id));
+  add('epic', 'OpenStack Glance Image API v2');
+  add('story', `${requirement.id}: ${requirement.title}`);
+  add('severity', SEVERITY[requirement.level as keyof typeof SEVERITY] ?? 'normal');
+  if (!result.links.some((l) => l.url === requirement.source.url)) {
+    result.links.push({ name: requirement.source.clause, url: requirement.source.url, type: 'link' });
+  }
+  result.steps = result.steps.filter((s) => !(s.name && ANNOTATION_STEP.test(s.name) && !s.steps.length && !s.attachments.length));
+  result.description ??= `**${requirement.id}** (${requirement.level}): ${requirement.title}\n\nPasses when: ${requirement.passes}\n\nSource: [${requirement.source.clause}](${requirement.source.url})`;
+}
+
+/** Allure's environment info: the target as discovery described it. Values are single-line. */
+export function environmentInfo(target: TargetInfo | undefined, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (target) {
+    env['Target URL'] = target.url;
+    env['Target kind'] = target.kind === 'embedded' ? 'embedded reference server' : 'remote deployment';
+    env['API version'] = target.currentVersion ?? 'unknown';
+    env['API versions offered'] = target.versions.join(', ');
+    env.Authentication = target.auth;
+    for (const [cap, on] of Object.entries(target.capabilities)) {
+      const reason = target.reasons[cap as keyof TargetInfo['reasons']];
+      env[`Capability ${cap}`] = `${on ? 'yes' : 'no'}${reason ? ` (${reason})` : ''}`;
+    }
+    env['Run ID'] = target.runId;
+  }
+  return { ...env, ...extra };
+}
+
+/** Java-properties text: keys and values escaped, one entry a line. */
+export function toProperties(values: Record<string, string>): string {
+  const escape = (s: string, key: boolean) => s
+    .replace(/\\/g, '\\\\')
+    .replace(/\r?\n/g, '\\n')
+    .replace(key ? /[=:\s]/g : /^\s/, (c) => `\\${c}`)
+    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${Object.entries(values).map(([k, v]) => `${escape(k, true)}=${escape(v, false)}`).join('\n')}\n`;
+}
+
+export default class ConformanceAllureReporter extends AllureReporter {
+  private readonly resultsDir: string;
+
+  constructor(options: Options = {}) {
+    const resultsDir = path.resolve(options.resultsDir ?? path.join(loadSuiteConfig().reportDir, 'allure-results'));
+    const config: Options = { detail: false, ...options, resultsDir, listeners: [...(options.listeners ?? []), { beforeTestResultWrite: addRequirementLabels }] };
+    super(config);
+    this.resultsDir = resultsDir;
+  }
+
+  override onBegin(suite: Suite): void {
+    // Results of an earlier run would show up as retries of this one.
+    fs.rmSync(this.resultsDir, { recursive: true, force: true });
+    super.onBegin(suite);
+  }
+
+  override async onEnd(): Promise<void> {
+    await super.onEnd();
+    const config = loadSuiteConfig();
+    const info = environmentInfo(readTargetInfo(config.targetInfoFile), {
+      'Suite version': readVersion('package.json'),
+      Playwright: readVersion('node_modules/@playwright/test/package.json'),
+    });
+    fs.mkdirSync(this.resultsDir, { recursive: true });
+    fs.writeFileSync(path.join(this.resultsDir, 'environment.properties'), toProperties(info));
+  }
+}
+
+function readVersion(rel: string): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', rel), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { startReferenceServer, type ReferenceServerOptions } from '../../reference-server';
+import { startBrokenProxy, type Mutation } from './broken-proxy';
+import { freePort, ROOT, runSuite, type SuiteRun } from './run-suite';
+
+/**
+ * Suite runs whose reports the report tests look at: one against the reference server (all pass),
+ * one against a server broken in two ways, so that the report holds a `fail` (MUST) and a
+ * `non-strict` (SHOULD) verdict, both with recorded evidence.
+ */
+
+export interface ReportRun extends SuiteRun {
+  dir: string;
+}
+
+const isPatch = (method: string, p: string) => method === 'PATCH' && /^\/v2\/images\/[^/]+$/.test(p);
+
+/** Accepts location removal on a queued image (LOC-REMOVE-QUEUED-409: fail) and answers 416 without Content-Range (RANGE-416-CONTENT-RANGE: non-strict). */
+export const TWO_BUGS: Mutation = {
+  response: (x) => {
+    if (isPatch(x.method, x.path) && x.status === 409) return { status: 200 };
+    if (x.status === 416) {
+      const h = { ...x.responseHeaders };
+      delete h['content-range'];
+      return { responseHeaders: h };
+    }
+    return undefined;
+  },
+};
+
+export function runDir(name: string): string {
+  const base = path.join(ROOT, 'test-results', 'reports');
+  fs.mkdirSync(base, { recursive: true });
+  return fs.mkdtempSync(path.join(base, `${name}-`));
+}
+
+export async function referenceRun(name = 'reference'): Promise<ReportRun> {
+  const dir = runDir(name);
+  const run = await runSuite({ REFERENCE_PORT: String(await freePort()) }, [], dir);
+  return { ...run, dir };
+}
+
+/** Runs the whole suite against the reference server behind a proxy that applies `mutation`. */
+export async function brokenRun(
+  name = 'broken',
+  mutation: Mutation = TWO_BUGS,
+  env: Record<string, string> = {},
+  server: ReferenceServerOptions = {},
+): Promise<ReportRun> {
+  const dir = runDir(name);
+  const reference = await startReferenceServer({ port: 0, ...server });
+  const proxy = await startBrokenProxy(reference.url, mutation);
+  try {
+    const run = await runSuite({ GLANCE_URL: proxy.url, ...env }, [], dir);
+    return { ...run, dir };
+  } finally {
+    await proxy.close();
+    await reference.close();
+  }
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+/** Validates a conformance.json document against reporting/conformance.schema.json; returns the errors. */
+export function schemaErrors(doc: unknown): string[] {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    addFormats(ajv);
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'reporting', 'conformance.schema.json'), 'utf8'));
+    validator = ajv.compile(schema);
+  }
+  return validator(doc) ? [] : (validator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+/** Every file under `dir`, recursively. */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
