@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../fixtures/config';
+import type { ConformanceReport } from '../reporting/conformance-reporter';
+import { compareReports, declaredKeys, describeDivergence, undeclared } from '../reporting/differential';
+
+/**
+ * `npm run differential -- REFERENCE.json OTHER.json`: compares two conformance reports recorded
+ * with CONFORMANCE_RECORD_ALL=1 and fails on any divergence DEVIATIONS.md does not explain.
+ */
+function main(): number {
+  const [leftFile, rightFile] = process.argv.slice(2);
+  if (!leftFile || !rightFile) {
+    console.error('usage: npm run differential -- REFERENCE.json OTHER.json');
+    return 2;
+  }
+  const read = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as ConformanceReport;
+  const comparison = compareReports(read(leftFile), read(rightFile));
+  const keys = declaredKeys(fs.readFileSync(path.join(ROOT, 'reference-server', 'DEVIATIONS.md'), 'utf8'));
+  const unexplained = undeclared(comparison.divergences, keys);
+  const rate = comparison.exchanges ? ((100 * comparison.agreeing) / comparison.exchanges).toFixed(1) : '0';
+  console.log(`differential: ${comparison.tests} tests, ${comparison.exchanges} exchanges compared, ${comparison.agreeing} agree (${rate} %), ${comparison.divergences.length} divergences, ${unexplained.length} not in DEVIATIONS.md`);
+  for (const d of unexplained) console.log(`  ${describeDivergence(d)}`);
+  return unexplained.length || !comparison.exchanges ? 1 : 0;
+}
+
+process.exit(main());
