@@ -24,6 +24,7 @@ export default defineConfig({
     ['./reporting/conformance-reporter.ts'],
     ['junit', { outputFile: `${suite.reportDir}/junit.xml` }],
     ['html', { outputFolder: `${suite.reportDir}/html`, open: 'never' }],
+    ['./reporting/allure-reporter.ts', { resultsDir: `${suite.reportDir}/allure-results` }],
   ],
   use: {
     // API traces would carry request headers, tokens included: never record them.
