@@ -127,13 +127,22 @@ export default class ConformanceReporter implements Reporter {
   private print(report: ConformanceReport, file: string): void {
     const lines = ['', `Conformance of ${report.target?.url ?? 'the target'} (${report.target?.currentVersion ?? 'version unknown'}): ${report.verdict.toUpperCase()}`];
     for (const r of report.requirements.filter((x) => x.verdict !== 'pass')) {
-      const why = r.tests.find((t) => t.verdict === r.verdict)?.reasons[0]?.split('\n')[0] ?? '';
+      const why = summarize(r.tests.find((t) => t.verdict === r.verdict)?.reasons[0] ?? '');
       lines.push(`  ${r.verdict.padEnd(14)} ${r.id} (${r.level})${why ? ` — ${why.slice(0, 140)}` : ''}`);
     }
     const s = report.summary;
     lines.push(`  ${s.pass} pass, ${s.fail} fail, ${s['non-strict']} non-strict, ${s['not-applicable']} not-applicable, ${s.error} error — ${file}`, '');
     process.stdout.write(`${lines.join('\n')}\n`);
   }
+}
+
+/** "Error: what\n…\nExpected: 200\nReceived: 416" → "what: expected 200, received 416". */
+export function summarize(reason: string): string {
+  const lines = reason.split('\n').map((l) => l.trim());
+  const what = lines[0]?.replace(/^Error:\s*/, '') ?? '';
+  const expected = lines.find((l) => /^Expected( value)?:/.test(l))?.replace(/^Expected( value)?:\s*/, '');
+  const received = lines.find((l) => /^Received( value| array)?:/.test(l))?.replace(/^Received( value| array)?:\s*/, '');
+  return expected !== undefined && received !== undefined ? `${what}: expected ${expected}, received ${received}` : what;
 }
 
 function packageVersion(rel: string): string {
