@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { startReferenceServer, type ReferenceServerOptions } from '../reference-server';
 import { requirements } from '../specs/requirements';
 import { freePort, runSuite, verdictsOf } from './support/run-suite';
 
@@ -44,5 +45,34 @@ test('a target that is not Glance exits 2 with one clear line', async () => {
     expect(run.output).toMatch(/does not look like a Glance endpoint/);
   } finally {
     server.close();
+  }
+});
+
+const TOKENS: ReferenceServerOptions = { port: 0, auth: { tokens: [{ token: 'right-token', project: 'p1', roles: ['admin', 'member'] }] } };
+
+test('credentials the target rejects exit 2 with one clear line', async () => {
+  const server = await startReferenceServer(TOKENS);
+  try {
+    for (const token of ['wrong-token', undefined]) {
+      const run = await runSuite({ GLANCE_URL: server.url, ...(token ? { OS_AUTH_TOKEN: token } : {}) });
+      expect(run.exitCode, run.output).toBe(2);
+      expect(run.output.trim().split('\n'), run.output).toHaveLength(1);
+      expect(run.output).toMatch(/rejected the credentials \(401\)/);
+      expect(run.output).not.toContain('wrong-token');
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test('with a valid token the suite passes against the reference server in token mode', async () => {
+  const server = await startReferenceServer(TOKENS);
+  try {
+    const run = await runSuite({ GLANCE_URL: server.url, OS_AUTH_TOKEN: 'right-token' }, ['--grep', '@LOC-REMOVE-SAVING-409|@RANGE-SINGLE-206|@HYPERVISOR-NAMESPACE-VZ']);
+    expect(run.exitCode, run.output).toBe(0);
+    expect(run.report?.target?.auth).toBe('token');
+    expect(Object.values(verdictsOf(run.report))).toEqual(['pass', 'pass', 'pass']);
+  } finally {
+    await server.close();
   }
 });
