@@ -105,15 +105,16 @@ async function main(): Promise<void> {
     return;
   }
   const server = await startReferenceServer(options);
-  process.stdout.write(`Glance reference server listening on ${server.url}\n`);
   const stop = (): void => {
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
+  // Handlers first: whoever waits for the ready line may signal us right after it.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.stdout.write(`Glance reference server listening on ${server.url}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -65,7 +65,8 @@ export function renderError(error: HttpError, accept: string | undefined): { con
   }
 }
 
-function baseHeaders(res: ServerResponse): void {
+/** Glance tags every response with a request id. */
+export function setRequestId(res: ServerResponse): void {
   res.setHeader('X-Openstack-Request-Id', `req-${randomUUID()}`);
 }
 
@@ -75,7 +76,7 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Http
     return;
   }
   const { contentType, body } = renderError(error, req.headers.accept);
-  baseHeaders(res);
+  setRequestId(res);
   res.writeHead(error.status, reasonPhrase(error.status), {
     ...error.headers,
     'Content-Type': contentType,
@@ -92,20 +93,20 @@ export function sendJson(
   ensureAscii = true,
 ): void {
   const body = pythonJson(value, ensureAscii);
-  baseHeaders(res);
+  setRequestId(res);
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
 
 /** Glance's empty successes (DELETE, actions, uploads) are typed text/html. */
 export function sendNoContent(res: ServerResponse): void {
-  baseHeaders(res);
+  setRequestId(res);
   res.writeHead(204, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': '0' });
   res.end();
 }
 
 export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  baseHeaders(res);
+  setRequestId(res);
   res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

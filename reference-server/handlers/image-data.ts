@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { forbiddenUnlessOwner } from '../auth';
 import { ChunkedBytes } from '../chunks';
 import { httpError, httpErrorWithDetail, unsupportedMediaType } from '../errors';
-import { consumeBody, mediaType, sendError, sendNoContent } from '../http';
+import { consumeBody, mediaType, sendError, sendNoContent, setRequestId } from '../http';
 import { fetchLocation } from '../locations';
 import { decideRange } from '../range';
 import { transition } from '../status';
@@ -182,6 +182,7 @@ export async function downloadImageData(exchange: Exchange): Promise<void> {
   if (image.checksum) headers['Content-MD5'] = image.checksum;
   if (etag) headers.ETag = etag;
   if (decision.kind === 'partial') headers['Content-Range'] = `bytes ${first}-${last}/${source.size}`;
+  setRequestId(res);
   res.writeHead(decision.kind === 'partial' ? 206 : 200, headers);
   try {
     await pipeline(Readable.from(body, { objectMode: false }), res);
