@@ -1,5 +1,5 @@
 import { featureOf, requirements as catalog } from '../specs/requirements';
-import type { ConformanceReport, RequirementReport } from './conformance-reporter';
+import { summarize, type ConformanceReport, type RequirementReport } from './conformance-reporter';
 import { badge, esc, formatDuration, OVERALL_HELP, page, safeHref, VERDICT_HELP, VERDICT_LABEL, VERDICT_ORDER } from './html-kit';
 import type { Verdict } from './verdicts';
 
@@ -49,7 +49,7 @@ const ABBREV: Record<Verdict, string> = { pass: 'pass', fail: 'FAIL', 'non-stric
 
 function cell(r: RequirementReport | undefined, col: MatrixColumn): string {
   if (!r) return '<td class="cell missing" data-verdict="missing" title="not run against this target">—</td>';
-  const why = r.tests.find((t) => t.verdict === r.verdict && t.reasons.length)?.reasons[0]?.split('\n')[0] ?? '';
+  const why = summarize(r.tests.find((t) => t.verdict === r.verdict && t.reasons.length)?.reasons[0] ?? '');
   const tip = `${r.id}: ${VERDICT_LABEL[r.verdict]}${why ? ` — ${why}` : ''} (${r.tests.length} test${r.tests.length > 1 ? 's' : ''}, ${formatDuration(r.durationMs)})`;
   const href = col.htmlHref ? safeHref(`${col.htmlHref}#req-${r.id}`) : undefined;
   const text = esc(ABBREV[r.verdict]);
