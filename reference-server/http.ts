@@ -105,6 +105,13 @@ export function sendNoContent(res: ServerResponse): void {
   res.end();
 }
 
+/** A download of an image without data: Glance's 204 here carries no Content-Type. */
+export function sendNoData(res: ServerResponse): void {
+  setRequestId(res);
+  res.writeHead(204, { 'Content-Length': '0' });
+  res.end();
+}
+
 export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   setRequestId(res);
   res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });

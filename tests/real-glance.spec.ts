@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ConformanceReport } from '../reporting/conformance-reporter';
-import { ROOT } from './support/run-suite';
+import { compareReports, declaredKeys, describeDivergence, undeclared } from '../reporting/differential';
+import { freePort, ROOT, runSuite } from './support/run-suite';
 
 /**
  * Real OpenStack Glance 25.1 (Debian's python3-glance, installed by the launcher when missing) as a
@@ -13,11 +14,13 @@ import { ROOT } from './support/run-suite';
 test.describe.configure({ mode: 'serial', timeout: 900_000 });
 test.skip(process.env.SKIP_REAL_GLANCE === '1' && !process.env.CI, 'SKIP_REAL_GLANCE=1');
 
+let glanceReport: ConformanceReport | undefined;
+
 async function runAgainstGlance(args: string[]): Promise<{ exitCode: number; output: string; report?: ConformanceReport }> {
   const dir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'real-glance-'));
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance-glance.ts'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, CONFORMANCE_REPORT_DIR: dir, CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'), CONFORMANCE_WORKERS: '2' },
+    env: { ...process.env, CONFORMANCE_REPORT_DIR: dir, CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'), CONFORMANCE_WORKERS: '2', CONFORMANCE_RECORD_ALL: '1' },
   });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
@@ -34,6 +37,7 @@ test('real Glance 25.1 with show_multiple_locations on matches its baseline', as
   const run = await runAgainstGlance(['--expect', 'expectations/glance-25.1.json']);
   expect(run.exitCode, run.output.slice(-4000)).toBe(0);
   expect(run.output).toContain('every verdict matches expectations/glance-25.1.json');
+  glanceReport = run.report;
   const verdicts = Object.fromEntries(run.report!.requirements.map((r) => [r.id, r.verdict]));
   for (const id of MUST_PASS_ON_GLANCE) expect(verdicts[id], id).toBe('pass');
   // Glance's real faults are shown with the evidence that proves them.
@@ -45,4 +49,15 @@ test('real Glance 25.1 with show_multiple_locations off matches its baseline', a
   const run = await runAgainstGlance(['--hidden-locations', '--expect', 'expectations/glance-25.1-hidden-locations.json']);
   expect(run.exitCode, run.output.slice(-4000)).toBe(0);
   expect(run.report!.requirements.find((r) => r.id === 'LOC-HIDDEN-403')?.verdict).toBe('pass');
+});
+
+test('the reference server and real Glance differ only where DEVIATIONS.md says why', async () => {
+  test.skip(!glanceReport, 'needs the report of the real-Glance run above');
+  const reference = await runSuite({ REFERENCE_PORT: String(await freePort()), CONFORMANCE_RECORD_ALL: '1' });
+  const comparison = compareReports(reference.report!, glanceReport!);
+  const unexplained = undeclared(comparison.divergences, declaredKeys(fs.readFileSync(path.join(ROOT, 'reference-server', 'DEVIATIONS.md'), 'utf8')));
+  const rate = (100 * comparison.agreeing) / comparison.exchanges;
+  test.info().annotations.push({ type: 'agreement', description: `${comparison.agreeing}/${comparison.exchanges} exchanges agree (${rate.toFixed(1)} %), ${comparison.divergences.length} declared divergences` });
+  expect(comparison.exchanges, 'exchanges compared').toBeGreaterThan(200);
+  expect(unexplained.map(describeDivergence), 'divergences DEVIATIONS.md does not explain').toEqual([]);
 });

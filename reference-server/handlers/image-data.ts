@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { forbiddenUnlessOwner } from '../auth';
 import { ChunkedBytes } from '../chunks';
 import { httpError, httpErrorWithDetail, unsupportedMediaType } from '../errors';
-import { consumeBody, mediaType, sendError, sendNoContent, setRequestId } from '../http';
+import { consumeBody, mediaType, sendError, sendNoContent, sendNoData, setRequestId } from '../http';
 import { fetchLocation } from '../locations';
 import { decideRange } from '../range';
 import { transition } from '../status';
@@ -154,7 +154,7 @@ export async function downloadImageData(exchange: Exchange): Promise<void> {
   }
   const source = dataSource(image);
   // No data: 204 whatever Range/Content-Range say (Glance answers 500 to those).
-  if (!source) return sendNoContent(res);
+  if (!source) return sendNoData(res);
   const etag = image.checksum ? `"${image.checksum}"` : null;
   const decision = decideRange(
     { range: header(exchange, 'range'), ifRange: header(exchange, 'if-range'), contentRange: header(exchange, 'content-range') },
@@ -172,7 +172,7 @@ export async function downloadImageData(exchange: Exchange): Promise<void> {
     body = await source.open(first, last, abort.signal);
   } catch {
     // Glance answers 204 when the store cannot find the data.
-    return sendNoContent(res);
+    return sendNoData(res);
   }
   const headers: Record<string, string> = {
     'Content-Type': 'application/octet-stream',
