@@ -21,6 +21,7 @@ function splitArgs(argv: string[]): { expectFile?: string; playwrightArgs: strin
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--expect') expectFile = argv[++i];
     else if (argv[i].startsWith('--expect=')) expectFile = argv[i].slice('--expect='.length);
+    else if (/^--trace\b/.test(argv[i])) throw new Error('--trace is refused: Playwright traces record request headers, tokens included');
     else playwrightArgs.push(argv[i]);
   }
   return { expectFile: expectFile && path.resolve(expectFile), playwrightArgs };
