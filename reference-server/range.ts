@@ -38,19 +38,30 @@ function toSafeInteger(digits: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
+/**
+ * A byte position in a Range. RFC 7233 §2.1 asks recipients to survive numerals too large for
+ * their integers: such a position lies past the end of any image (first → unsatisfiable,
+ * last → clamped, suffix → the whole image), which Infinity expresses without overflow.
+ */
+function toPosition(digits: string): number | null {
+  if (!DIGITS.test(digits)) return null;
+  const value = Number(digits);
+  return Number.isSafeInteger(value) ? value : Infinity;
+}
+
 function parseSpec(element: string): ByteRangeSpec | null {
   const dash = element.indexOf('-');
   if (dash < 0) return null;
   const firstText = element.slice(0, dash);
   const lastText = element.slice(dash + 1);
   if (firstText === '') {
-    const length = toSafeInteger(lastText);
+    const length = toPosition(lastText);
     return length === null ? null : { kind: 'suffix', length };
   }
-  const first = toSafeInteger(firstText);
+  const first = toPosition(firstText);
   if (first === null) return null;
   if (lastText === '') return { kind: 'from', first, last: null };
-  const last = toSafeInteger(lastText);
+  const last = toPosition(lastText);
   // RFC 7233 §2.1: last-byte-pos < first-byte-pos makes the spec invalid.
   if (last === null || last < first) return null;
   return { kind: 'from', first, last };

@@ -47,6 +47,7 @@ const cases: RangeCase[] = [
   { id: 'RANGE-SUFFIX-206', name: 'suffix longer than the image', headers: range(`bytes=-${SIZE + 500}`), expected: partial(0, SIZE - 1) },
   { id: 'RANGE-END-CLAMPED-206', name: 'end one past the last byte', headers: range(`bytes=900-${SIZE}`), expected: partial(900, SIZE - 1) },
   { id: 'RANGE-END-CLAMPED-206', name: 'end far past the size', headers: range('bytes=900-99999999'), expected: partial(900, SIZE - 1) },
+  { id: 'RANGE-END-CLAMPED-206', name: 'end beyond any 64-bit integer', headers: range('bytes=900-99999999999999999999999'), expected: partial(900, SIZE - 1) },
   { id: 'RANGE-START-BEYOND-416', name: 'start = size', headers: range(`bytes=${SIZE}-`), expected: unsatisfiable },
   { id: 'RANGE-START-BEYOND-416', name: 'start = size with an end', headers: range(`bytes=${SIZE}-${SIZE + 8}`), expected: unsatisfiable },
   { id: 'RANGE-START-BEYOND-416', name: 'start > size', headers: range(`bytes=${SIZE + 8}-`), expected: unsatisfiable },
