@@ -62,5 +62,19 @@ rg_children() {
   return 0
 }
 
+# True if PID $1 is the Keystone server start.sh launched for keystone dir $2
+# (and, when given, has start time $3).
+rg_is_our_keystone() {
+  local pid=$1 ksdir=$2 st=${3:-} cmd
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  cmd=$(rg_cmdline "$pid") || return 1
+  case "$cmd" in
+    *"keystone-wsgi.py --state $ksdir --port "*) ;;
+    *) return 1 ;;
+  esac
+  [ -z "$st" ] || [ "$(rg_starttime "$pid")" = "$st" ]
+}
+rg_ks_pidfile() { printf '%s/run/keystone.pid\n' "$1"; }
+
 # api.pid format: one line per process, "<pid> <starttime>"; first line = parent.
 rg_pidfile() { printf '%s/run/api.pid\n' "$1"; }
