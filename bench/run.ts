@@ -1,0 +1,245 @@
+/** One benchmark run: the reference server and real Glance measured the same way, one after the other. */
+import os from 'node:os';
+import { GiB, hashingLimit, MiB, type Digests, type HashingResult } from './bytes';
+import {
+  createImage,
+  deleteImage,
+  downloadImage,
+  load,
+  rangeLatency,
+  sweepImages,
+  uploadImage,
+  type Load,
+  type RangeLatency,
+  type Transfer,
+} from './http';
+import { timeSuite, type SuiteRun } from './suite';
+import { startGlance, startReferenceProcess, type GlanceLauncher, type ReferenceProcess } from './targets';
+
+export interface BenchOptions {
+  /** Image sizes; the largest one also gets the Range measurements, the smallest the load tests. */
+  sizes: number[];
+  rangeRequests: number;
+  rangeBytes: number;
+  smallRangeBytes: number;
+  loadConcurrency: number;
+  loadSeconds: number;
+  loadWarmup: number;
+  suites: boolean;
+  glance: boolean;
+  glanceStateDir: string;
+  glancePort: number;
+  workDir: string;
+  log: (line: string) => void;
+}
+
+export const FULL: Omit<BenchOptions, 'glanceStateDir' | 'workDir' | 'log' | 'glance' | 'suites' | 'glancePort'> = {
+  sizes: [256 * MiB, GiB],
+  rangeRequests: 21,
+  rangeBytes: MiB,
+  smallRangeBytes: 1024,
+  loadConcurrency: 8,
+  loadSeconds: 5,
+  loadWarmup: 1,
+};
+
+export const QUICK: typeof FULL = {
+  sizes: [MiB, 4 * MiB],
+  rangeRequests: 3,
+  rangeBytes: 64 * 1024,
+  smallRangeBytes: 1024,
+  loadConcurrency: 2,
+  loadSeconds: 0.3,
+  loadWarmup: 0,
+};
+
+export interface SizeResult {
+  size: number;
+  upload: Transfer;
+  download: Transfer;
+  /** Only for the largest size: one Range request for the second half of the image. */
+  rangedDownload?: Transfer;
+  /** Only for the largest size. */
+  rangeLatency?: RangeLatency;
+  /** Reference server only: its process memory while it held this image (a fresh process per size). */
+  memory?: { peakRss: number | null; sampledPeakRss: number | null; rssHoldingImage: number | null };
+}
+
+export interface TargetResult {
+  url: string;
+  suite?: SuiteRun;
+  sizes: SizeResult[];
+  load: { showImage: Load; smallRange: Load } | null;
+  error?: string;
+}
+
+export interface BenchResult {
+  tool: 'glance-conformance bench';
+  startedAt: string;
+  seconds: number;
+  host: { cpus: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  options: Omit<BenchOptions, 'log'>;
+  hashing: HashingResult;
+  reference: TargetResult;
+  glance: TargetResult | null;
+}
+
+/** Bytes of the second half of an image, the ranged-download measurement. */
+export const rangedHalf = (size: number) => ({ first: Math.floor(size / 2), last: size - 1 });
+
+async function measureSize(
+  base: string,
+  size: number,
+  digests: Digests,
+  options: BenchOptions,
+  label: string,
+  extra: { largest: boolean; smallest: boolean },
+  onHeld?: () => void,
+): Promise<{ result: SizeResult; load: TargetResult['load'] }> {
+  const mib = (size / MiB).toFixed(0);
+  const id = await createImage(base, `${mib} MiB`);
+  try {
+    options.log(`${label}: upload ${mib} MiB`);
+    const upload = await uploadImage(base, id, size, digests);
+    onHeld?.();
+    options.log(`${label}: download ${mib} MiB`);
+    const download = await downloadImage(base, id, size, digests);
+    const result: SizeResult = { size, upload, download };
+    if (extra.largest) {
+      options.log(`${label}: Range latency, first and last ${options.rangeBytes / 1024} KiB × ${options.rangeRequests}`);
+      result.rangeLatency = await rangeLatency(base, id, size, digests, options.rangeRequests, options.rangeBytes);
+      options.log(`${label}: ranged download of the second half`);
+      result.rangedDownload = await downloadImage(base, id, size, digests, rangedHalf(size));
+    }
+    let loadResult: TargetResult['load'] = null;
+    if (extra.smallest) {
+      const { loadConcurrency: c, loadSeconds: s, loadWarmup: w } = options;
+      options.log(`${label}: GET /v2/images/{id}, ${c} connections, ${s} s`);
+      const showImage = await load(base, `/v2/images/${id}`, { accept: 'application/json' }, 200, c, s, w);
+      options.log(`${label}: GET …/file Range: bytes=0-${options.smallRangeBytes - 1}, ${c} connections, ${s} s`);
+      const smallRange = await load(base, `/v2/images/${id}/file`, { range: `bytes=0-${options.smallRangeBytes - 1}` }, 206, c, s, w);
+      loadResult = { showImage, smallRange };
+    }
+    return { result, load: loadResult };
+  } finally {
+    await deleteImage(base, id).catch(() => undefined);
+  }
+}
+
+/** Stops whatever is still running when the process is interrupted. */
+const cleanups = new Set<() => Promise<void>>();
+export async function runCleanups(): Promise<void> {
+  for (const cleanup of [...cleanups]) {
+    cleanups.delete(cleanup);
+    await cleanup().catch(() => undefined);
+  }
+}
+
+async function measureReference(options: BenchOptions, hashing: HashingResult): Promise<TargetResult> {
+  const sizes = [...options.sizes].sort((a, b) => a - b);
+  const result: TargetResult = { url: '', sizes: [], load: null };
+  for (const size of sizes) {
+    // A fresh process per size: the peak RSS then belongs to this image alone.
+    const server: ReferenceProcess = await startReferenceProcess();
+    const stop = () => server.stop();
+    cleanups.add(stop);
+    try {
+      result.url = server.url;
+      let holding: number | null = null;
+      const { result: sizeResult, load: loadResult } = await measureSize(
+        server.url,
+        size,
+        hashing.digests[size],
+        options,
+        `reference (pid ${server.pid})`,
+        { largest: size === sizes[sizes.length - 1], smallest: size === sizes[0] },
+        () => (holding = server.rss()),
+      );
+      const peak = server.peakRss();
+      sizeResult.memory = { peakRss: peak.hwm, sampledPeakRss: peak.sampled, rssHoldingImage: holding };
+      result.sizes.push(sizeResult);
+      result.load ??= loadResult;
+    } finally {
+      cleanups.delete(stop);
+      await stop();
+    }
+  }
+  return result;
+}
+
+async function measureGlance(url: string, options: BenchOptions, hashing: HashingResult): Promise<TargetResult> {
+  const sizes = [...options.sizes].sort((a, b) => a - b);
+  const result: TargetResult = { url, sizes: [], load: null };
+  await sweepImages(url);
+  for (const size of sizes) {
+    const { result: sizeResult, load: loadResult } = await measureSize(url, size, hashing.digests[size], options, 'glance', {
+      largest: size === sizes[sizes.length - 1],
+      smallest: size === sizes[0],
+    });
+    result.sizes.push(sizeResult);
+    result.load ??= loadResult;
+  }
+  return result;
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const started = process.hrtime.bigint();
+  const startedAt = new Date().toISOString();
+  const loadAverageAtStart = os.loadavg();
+  options.log(`load average ${loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
+
+  let glance: GlanceLauncher | null = null;
+  let glanceResult: TargetResult | null = null;
+  try {
+    if (options.glance) {
+      options.log(`real Glance: starting (state ${options.glanceStateDir}, port ${options.glancePort}; installs python3-glance if missing)`);
+      glance = await startGlance(options.glanceStateDir, options.glancePort);
+      cleanups.add(glance.stop);
+      options.log(`real Glance: ${glance.url}`);
+    }
+
+    options.log(`hashing limit: md5 + sha512 over ${(Math.max(...options.sizes) / MiB).toFixed(0)} MiB`);
+    const hashing = hashingLimit(options.sizes);
+
+    let referenceSuite: SuiteRun | undefined;
+    let glanceSuite: SuiteRun | undefined;
+    if (options.suites) {
+      options.log('suite against the reference server (npx tsx scripts/conformance.ts)');
+      referenceSuite = await timeSuite('reference', options.workDir, undefined);
+      if (glance) {
+        options.log(`suite against real Glance (GLANCE_URL=${glance.url})`);
+        glanceSuite = await timeSuite('glance', options.workDir, glance.url);
+      }
+    }
+
+    const reference = await measureReference(options, hashing);
+    reference.suite = referenceSuite;
+    if (glance) {
+      try {
+        glanceResult = await measureGlance(glance.url, options, hashing);
+      } catch (error) {
+        glanceResult = { url: glance.url, sizes: [], load: null, error: (error as Error).message };
+        options.log(`real Glance: measurement failed: ${(error as Error).message}`);
+      }
+      glanceResult.suite = glanceSuite;
+    }
+    const { log: _log, ...recorded } = options;
+    void _log;
+    return {
+      tool: 'glance-conformance bench',
+      startedAt,
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      host: { cpus: os.cpus().length, node: process.version, loadAverageAtStart, loadAverageAtEnd: os.loadavg() },
+      options: recorded,
+      hashing,
+      reference,
+      glance: glanceResult,
+    };
+  } finally {
+    if (glance) {
+      cleanups.delete(glance.stop);
+      options.log('real Glance: stopping');
+      await glance.stop();
+    }
+  }
+}

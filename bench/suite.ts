@@ -1,0 +1,45 @@
+/** Wall time of one conformance run (`npx tsx scripts/conformance.ts`), reports kept out of the project's reports/. */
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './targets';
+
+export interface SuiteRun {
+  seconds: number;
+  exitCode: number | null;
+  log: string;
+}
+
+export async function timeSuite(name: string, workDir: string, glanceUrl: string | undefined, timeoutSeconds = 600): Promise<SuiteRun> {
+  const reportDir = path.join(workDir, `suite-${name}`);
+  rmSync(reportDir, { recursive: true, force: true });
+  mkdirSync(reportDir, { recursive: true });
+  const log = path.join(workDir, `suite-${name}.log`);
+  // The reference run must not inherit a target from the caller's environment.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(OS_|GLANCE_URL$|GLANCE_ADMIN_|CONFORMANCE_)/.test(key)));
+  Object.assign(env, { CONFORMANCE_REPORT_DIR: reportDir, CONFORMANCE_OUTPUT_DIR: path.join(reportDir, 'output') });
+  if (glanceUrl) env.GLANCE_URL = glanceUrl;
+  const fd = openSync(log, 'w');
+  const started = process.hrtime.bigint();
+  try {
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      // detached: its own process group, so a timeout can stop npx, tsx and Playwright's workers together.
+      const child = spawn('npx', ['tsx', 'scripts/conformance.ts'], { cwd: ROOT, env, stdio: ['ignore', fd, fd], detached: true });
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, timeoutSeconds * 1000);
+      child.once('error', reject);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, exitCode, log: path.relative(ROOT, log) };
+  } finally {
+    closeSync(fd);
+  }
+}
