@@ -44,7 +44,8 @@ function main(): number {
     return 2;
   }
   const name = `real-glance${keystone ? '-keystone' : ''}${hidden ? '-hidden' : ''}`;
-  const stateDir = path.join(ROOT, '.state', name);
+  // REAL_GLANCE_STATE_DIR (and the launcher's port variables) let a test run this on its own instance.
+  const stateDir = process.env.REAL_GLANCE_STATE_DIR ? path.resolve(process.env.REAL_GLANCE_STATE_DIR) : path.join(ROOT, '.state', name);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     GLANCE_STATE_DIR: stateDir,

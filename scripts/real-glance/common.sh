@@ -37,7 +37,7 @@ rg_ppid() {
   set -- $stat
   printf '%s\n' "$2"
 }
-rg_cmdline() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null; }
+rg_cmdline() { { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null; }
 
 # True if PID $1 is a glance-api process that we launched with config $2 and
 # (when given) has start time $3.

@@ -1,0 +1,225 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { authenticate } from '../fixtures/auth';
+import type { ConformanceReport } from '../reporting/conformance-reporter';
+import { readOpenrc } from '../scripts/conformance-glance';
+import { freePort, ROOT, runSuite, verdictsOf, type SuiteRun } from './support/run-suite';
+
+/**
+ * Real Glance 25.1 behind keystonemiddleware with a real Keystone 22 (the launcher's
+ * GLANCE_AUTH=keystone, which installs python3-keystone when missing): the suite logs in as a plain
+ * member (openrc, clouds.yaml, application credential, ready token), uses an admin identity only to
+ * deactivate, tells policy refusals from failures, renews tokens that expire during a run, stops
+ * with exit 2 and one line on bad credentials, and leaves no secret in its reports.
+ *
+ * Keystone's tokens live 30 s here, so every run outlives the tokens it starts with.
+ */
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
+test.skip(process.env.SKIP_REAL_GLANCE === '1' && !process.env.CI, 'SKIP_REAL_GLANCE=1');
+
+const LAUNCHER = path.join(ROOT, 'scripts', 'real-glance');
+const STATE = path.join(ROOT, '.state', 'real-glance-keystone-ci');
+const TOKEN_LIFETIME_S = 30;
+const LAUNCH_ENV = {
+  GLANCE_AUTH: 'keystone',
+  GLANCE_PORT: '9592',
+  KEYSTONE_PORT: '5592',
+  KEYSTONE_TOKEN_EXPIRATION: String(TOKEN_LIFETIME_S),
+  GLANCE_SHOW_MULTIPLE_LOCATIONS: 'True',
+};
+/** Requirements that pass on Glance 25.1 whoever the member is: a quick run per login method. */
+const QUICK = ['--grep', '@DISCOVERY-VERSIONS|@LOC-REPLACE-QUEUED-ACTIVATES|@DISK-FORMAT-PLOOP-DATA'];
+
+let glanceUrl = '';
+let member: Record<string, string> = {};
+const secrets = new Set<string>();
+const runDirs: string[] = [];
+let firstToken: string | undefined;
+let firstTokenAt = 0;
+
+function launch(policy: 'default' | 'strict'): string {
+  const res = spawnSync('bash', [path.join(LAUNCHER, 'start.sh'), STATE], {
+    env: { ...process.env, ...LAUNCH_ENV, GLANCE_POLICY: policy },
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (res.status !== 0) throw new Error(`start.sh failed (${res.status}):\n${res.stderr.slice(-3000)}`);
+  return res.stdout.trim().split('\n').pop()!;
+}
+
+async function keystoneLogin(env: Record<string, string>): Promise<{ token: string; userId: string }> {
+  const res = await fetch(`${env.OS_AUTH_URL}/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ auth: {
+      identity: { methods: ['password'], password: { user: { name: env.OS_USERNAME, domain: { name: 'Default' }, password: env.OS_PASSWORD } } },
+      scope: { project: { name: env.OS_PROJECT_NAME, domain: { name: 'Default' } } },
+    } }),
+  });
+  expect(res.status, 'member login').toBe(201);
+  const body = (await res.json()) as { token: { user: { id: string } } };
+  return { token: res.headers.get('x-subject-token')!, userId: body.token.user.id };
+}
+
+/** `npm run conformance` with exactly these variables (runSuite drops the caller's OS_, GLANCE_ variables). */
+async function conformance(env: Record<string, string>, args: string[] = []): Promise<SuiteRun> {
+  const dir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'keystone-run-'));
+  runDirs.push(dir);
+  return runSuite(env, args, dir);
+}
+
+const adminVars = () => ({ OS_CLIENT_CONFIG_FILE: path.join(STATE, 'clouds.yaml'), GLANCE_ADMIN_OS_CLOUD: 'conformance-admin' });
+
+test.beforeAll(async () => {
+  glanceUrl = launch('default');
+  member = readOpenrc(path.join(STATE, 'openrc-member'));
+  for (const file of ['openrc-member', 'openrc-admin']) secrets.add(readOpenrc(path.join(STATE, file)).OS_PASSWORD);
+  for (const value of Object.values(JSON.parse(fs.readFileSync(path.join(STATE, 'keystone', 'passwords.json'), 'utf8')) as Record<string, string>)) secrets.add(value);
+});
+
+test.afterAll(() => {
+  spawnSync('bash', [path.join(LAUNCHER, 'stop.sh'), STATE], { stdio: 'inherit' });
+});
+
+test('authenticate() renews a real Keystone token at half its lifetime (clock moved forward)', async () => {
+  let offset = 0;
+  const session = await authenticate({ ...member }, { now: () => Date.now() + offset });
+  expect(session.method).toBe('password');
+  expect(session.catalogUrl, 'image endpoint from the catalog').toBe(glanceUrl);
+  firstToken = await session.token();
+  firstTokenAt = Date.now();
+  secrets.add(firstToken!);
+  expect(await session.token(), 'no renewal while the token is fresh').toBe(firstToken);
+  offset = (TOKEN_LIFETIME_S / 2 + 1) * 1000;
+  const [a, b] = await Promise.all([session.token(), session.token()]);
+  expect(a, 'renewed token').not.toBe(firstToken);
+  expect(b, 'concurrent callers share one renewal').toBe(a);
+  secrets.add(a!);
+  const list = await fetch(`${glanceUrl}/v2/images?limit=1`, { headers: { 'x-auth-token': a! } });
+  expect(list.status, 'Glance accepts the renewed token').toBe(200);
+});
+
+test('npm run conformance:glance -- --keystone: member + admin identity, tokens expiring mid-run, matches its baseline', async () => {
+  const dir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'keystone-run-'));
+  runDirs.push(dir);
+  const started = Date.now();
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance-glance.ts'),
+    '--keystone', '--expect', 'expectations/glance-25.1-keystone-member-admin.json'], {
+    cwd: ROOT,
+    env: { ...process.env, ...LAUNCH_ENV, REAL_GLANCE_STATE_DIR: STATE, CONFORMANCE_REPORT_DIR: dir,
+      CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'), CONFORMANCE_WORKERS: '2' },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  expect(exitCode, output.slice(-4000)).toBe(0);
+  expect(output).toContain('every verdict matches expectations/glance-25.1-keystone-member-admin.json');
+  const report = JSON.parse(fs.readFileSync(path.join(dir, 'conformance.json'), 'utf8')) as ConformanceReport;
+  expect(report.target?.auth).toBe('password');
+  expect(report.target?.url, 'endpoint from the catalog, no GLANCE_URL').toBe(glanceUrl);
+  // Deactivation (by the admin identity) worked: the deactivated-image requirements were judged.
+  expect(verdictsOf(report)['LOC-ADD-DEACTIVATED-409']).toBe('pass');
+  console.log(`member+admin run: ${((Date.now() - started) / 1000).toFixed(1)} s (tokens live ${TOKEN_LIFETIME_S} s)`);
+  glanceUrl = launch('default'); // conformance:glance stopped what it used
+});
+
+test('application credential created for the member through the REST API', async () => {
+  const { token, userId } = await keystoneLogin(member);
+  const name = `glance-conformance-${Date.now()}`;
+  const created = await fetch(`${member.OS_AUTH_URL}/users/${userId}/application_credentials`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-auth-token': token },
+    body: JSON.stringify({ application_credential: { name, description: 'tests/keystone.spec.ts' } }),
+  });
+  expect(created.status, 'POST application_credentials').toBe(201);
+  const cred = ((await created.json()) as { application_credential: { id: string; secret: string } }).application_credential;
+  secrets.add(cred.secret);
+  try {
+    const run = await conformance({
+      OS_AUTH_URL: member.OS_AUTH_URL,
+      OS_AUTH_TYPE: 'v3applicationcredential',
+      OS_APPLICATION_CREDENTIAL_ID: cred.id,
+      OS_APPLICATION_CREDENTIAL_SECRET: cred.secret,
+      OS_INTERFACE: 'public',
+      OS_REGION_NAME: 'RegionOne',
+    }, QUICK);
+    expect(run.exitCode, run.output.slice(-3000)).toBe(0);
+    expect(run.report!.target?.auth).toBe('application_credential');
+    expect(Object.values(verdictsOf(run.report)).every((v) => v === 'pass')).toBe(true);
+  } finally {
+    await fetch(`${member.OS_AUTH_URL}/users/${userId}/application_credentials/${cred.id}`, { method: 'DELETE', headers: { 'x-auth-token': token } });
+  }
+});
+
+test('OS_CLOUD + clouds.yaml, endpoint from the catalog', async () => {
+  const run = await conformance({ OS_CLIENT_CONFIG_FILE: path.join(STATE, 'clouds.yaml'), OS_CLOUD: 'conformance-member' }, QUICK);
+  expect(run.exitCode, run.output.slice(-3000)).toBe(0);
+  expect(run.report!.target?.auth).toBe('password');
+  expect(run.report!.target?.url).toBe(glanceUrl);
+});
+
+test('OS_AUTH_TOKEN + GLANCE_URL', async () => {
+  const { token } = await keystoneLogin(member);
+  secrets.add(token);
+  const run = await conformance({ GLANCE_URL: glanceUrl, OS_AUTH_TOKEN: token }, ['--grep', '@DISCOVERY-VERSIONS|@DISK-FORMAT-PLOOP-DATA']);
+  expect(run.exitCode, run.output.slice(-3000)).toBe(0);
+  expect(run.report!.target?.auth).toBe('token');
+});
+
+test('a wrong password, a wrong admin password, an unreachable Keystone: exit 2 and one line naming the problem', async () => {
+  const wrong = await conformance({ ...member, OS_PASSWORD: 'not-the-password' });
+  expect(wrong.exitCode, wrong.output).toBe(2);
+  expect(wrong.output.trim()).toMatch(/^glance-conformance: Keystone at http:\/\/127\.0\.0\.1:5592\/v3\/auth\/tokens rejected the credentials \(401\)$/);
+
+  const wrongAdmin = await conformance({ ...member, ...adminVars(), GLANCE_ADMIN_OS_CLOUD: '', GLANCE_ADMIN_OS_USERNAME: 'conformance-admin',
+    GLANCE_ADMIN_OS_PASSWORD: 'not-the-password', GLANCE_ADMIN_OS_PROJECT_NAME: 'conformance-b' });
+  expect(wrongAdmin.exitCode, wrongAdmin.output).toBe(2);
+  expect(wrongAdmin.output.trim()).toMatch(/^glance-conformance: Keystone at \S+ rejected the credentials for the admin identity \(GLANCE_ADMIN_OS_\*\) \(401\)$/);
+
+  const port = await freePort();
+  const unreachable = await conformance({ ...member, OS_AUTH_URL: `http://127.0.0.1:${port}/v3` });
+  expect(unreachable.exitCode, unreachable.output).toBe(2);
+  expect(unreachable.output.trim()).toMatch(new RegExp(`^glance-conformance: cannot reach Keystone at http://127\\.0\\.0\\.1:${port}/v3/auth/tokens: ECONNREFUSED$`));
+  for (const run of [wrong, wrongAdmin, unreachable]) expect(run.report, 'no run, no report').toBeUndefined();
+});
+
+test('strict policy, member only: policy refusals are not-applicable with their reason, matching the baseline', async () => {
+  glanceUrl = launch('strict');
+  try {
+    // The location requirements are the ones policy decides; the others were judged as member above.
+    const run = await conformance(member, ['--expect', 'expectations/glance-25.1-keystone-strict-member.json', '--grep', '@LOC-']);
+    expect(run.exitCode, run.output.slice(-4000)).toBe(0);
+    const byId = new Map(run.report!.requirements.map((r) => [r.id, r]));
+    const reasons = (id: string) => byId.get(id)!.tests.flatMap((t) => (t as { reasons?: string[] }).reasons ?? []).join(' ');
+    expect(byId.get('LOC-REMOVE-QUEUED-409')!.verdict).toBe('not-applicable');
+    expect(reasons('LOC-REMOVE-QUEUED-409')).toContain('forbidden by policy: PATCH remove /locations answered 403 "You are not authorized to complete delete_image_location action."');
+    expect(reasons('LOC-ADD-DEACTIVATED-409')).toContain('POST /actions/deactivate answered 403, forbidden by policy (deactivate)');
+    expect(byId.get('LOC-REPLACE-QUEUED-ACTIVATES')!.verdict, 'set_image_location still allows the member').toBe('pass');
+  } finally {
+    glanceUrl = launch('default');
+  }
+});
+
+test('tokens really expire (the first token of this file is refused now) and no secret is in any report or output file', async () => {
+  if (firstToken) {
+    // keystonemiddleware caches validations, but never past the token's expiry.
+    const waitMs = firstTokenAt + TOKEN_LIFETIME_S * 1000 + 2000 - Date.now();
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+    const res = await fetch(`${glanceUrl}/v2/images?limit=1`, { headers: { 'x-auth-token': firstToken } });
+    expect(res.status, 'an expired token').toBe(401);
+  }
+  const leaks: string[] = [];
+  const fernet = /gAAAAA[A-Za-z0-9_-]{60,}/;
+  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  const files = runDirs.filter((d) => fs.existsSync(d)).flatMap(walk);
+  expect(files.length, 'report files to scan').toBeGreaterThan(10);
+  for (const file of files) {
+    const text = fs.readFileSync(file).toString('latin1');
+    for (const secret of secrets) if (secret && text.includes(secret)) leaks.push(`${path.relative(ROOT, file)} contains a secret`);
+    if (fernet.test(text)) leaks.push(`${path.relative(ROOT, file)} contains a Keystone token`);
+  }
+  expect(leaks).toEqual([]);
+});
