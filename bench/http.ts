@@ -108,6 +108,47 @@ export async function downloadImage(
   return { bytes: length, seconds: elapsed, bytesPerSecond: length / elapsed };
 }
 
+/**
+ * The whole image fetched as consecutive `piece`-byte Range requests over a
+ * pool of `concurrency` connections (what a parallel or resuming downloader
+ * does), every piece checked against the generator.
+ */
+export async function piecewiseDownload(
+  base: string,
+  id: string,
+  size: number,
+  piece: number,
+  concurrency: number,
+): Promise<Transfer & { requests: number; piece: number; concurrency: number }> {
+  const pool = new Pool(base, { connections: concurrency, pipelining: 1 });
+  const pieces = Math.ceil(size / piece);
+  let next = 0;
+  try {
+    const started = process.hrtime.bigint();
+    const worker = async () => {
+      while (next < pieces) {
+        const first = next++ * piece;
+        const last = Math.min(first + piece, size) - 1;
+        const response = await pool.request({ path: `/v2/images/${id}/file`, method: 'GET', headers: { range: `bytes=${first}-${last}` } });
+        if (response.statusCode !== 206) {
+          await response.body.dump();
+          throw new Error(`piecewise download: HTTP ${response.statusCode} for bytes=${first}-${last}`);
+        }
+        const checker = new ByteChecker(first);
+        for await (const chunk of response.body as AsyncIterable<Buffer>) checker.update(chunk);
+        if (checker.received !== last - first + 1 || checker.firstMismatch !== null) {
+          throw new Error(`piecewise download: bytes=${first}-${last} came back wrong (${checker.received} bytes, first mismatch ${checker.firstMismatch})`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const elapsed = seconds(started);
+    return { bytes: size, seconds: elapsed, bytesPerSecond: size / elapsed, requests: pieces, piece, concurrency };
+  } finally {
+    await pool.close();
+  }
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;

@@ -16,6 +16,9 @@ const sizeName = (size: number) => (size >= GiB && size % GiB === 0 ? `${size / 
 const ratio = (a: number | undefined, b: number | undefined, digits = 1) =>
   a === undefined || b === undefined || !Number.isFinite(a / b) ? '–' : `${(a / b).toFixed(digits)}×`;
 
+const rangeName = (result: BenchResult) =>
+  result.options.rangeBytes >= MiB ? `${result.options.rangeBytes / MiB} MiB` : `${result.options.rangeBytes / 1024} KiB`;
+
 const largest = (target: TargetResult | null): SizeResult | undefined =>
   target?.sizes.reduce<SizeResult | undefined>((best, s) => (!best || s.size > best.size ? s : best), undefined);
 
@@ -34,14 +37,14 @@ export function checks(result: BenchResult): Check[] {
   const refRanged = refBig?.rangedDownload?.bytesPerSecond;
   const glanceRanged = glanceBig?.rangedDownload?.bytesPerSecond;
   list.push({
-    name: `ranged download (second half of ${refBig ? sizeName(refBig.size) : '–'}), reference vs real Glance`,
+    name: `ranged download of ${refBig ? sizeName(refBig.size) : '–'} in ${rangeName(result)} pieces, reference vs real Glance`,
     target: '≥ 10×',
     measured: `${ratio(refRanged, glanceRanged)} (${mibps(refRanged)} vs ${mibps(glanceRanged)})`,
     pass: refRanged !== undefined && glanceRanged !== undefined ? refRanged / glanceRanged >= 10 : null,
   });
   const latency = refBig?.rangeLatency;
   list.push({
-    name: 'reference Range latency, last MiB / first MiB',
+    name: `reference Range latency, last / first ${rangeName(result)}`,
     target: '≤ 1.5',
     measured: latency ? `${latency.ratio.toFixed(2)} (${ms(latency.lastMs)} / ${ms(latency.firstMs)})` : '–',
     pass: latency ? latency.ratio <= 1.5 : null,
@@ -79,11 +82,15 @@ function rows(result: BenchResult): string[][] {
     add(`upload ${sizeName(size.size)}`, size.upload.bytesPerSecond, other?.upload.bytesPerSecond, mibps, true);
     add(`download ${sizeName(size.size)}`, size.download.bytesPerSecond, other?.download.bytesPerSecond, mibps, true);
     if (size.rangedDownload) {
-      add(`ranged download, second half of ${sizeName(size.size)}`, size.rangedDownload.bytesPerSecond, other?.rangedDownload?.bytesPerSecond, mibps, true);
+      const { concurrency } = size.rangedDownload;
+      add(`ranged download ${sizeName(size.size)}, ${rangeName(result)} pieces, ${concurrency} at a time`, size.rangedDownload.bytesPerSecond, other?.rangedDownload?.bytesPerSecond, mibps, true);
+    }
+    if (size.secondHalf) {
+      add(`one Range request, second half of ${sizeName(size.size)}`, size.secondHalf.bytesPerSecond, other?.secondHalf?.bytesPerSecond, mibps, true);
     }
     if (size.rangeLatency) {
       const n = size.rangeLatency.requests;
-      const kib = size.rangeLatency.rangeBytes >= MiB ? `${size.rangeLatency.rangeBytes / MiB} MiB` : `${size.rangeLatency.rangeBytes / 1024} KiB`;
+      const kib = rangeName(result);
       add(`Range first ${kib} of ${sizeName(size.size)}, median of ${n}`, size.rangeLatency.firstMs, other?.rangeLatency?.firstMs, ms, false);
       add(`Range last ${kib} of ${sizeName(size.size)}, median of ${n}`, size.rangeLatency.lastMs, other?.rangeLatency?.lastMs, ms, false);
       out.push([
@@ -106,11 +113,18 @@ function rows(result: BenchResult): string[][] {
     add(`  p99 latency`, a?.p99Ms, b?.p99Ms, ms, false);
     if ((a?.errors ?? 0) + (b?.errors ?? 0) > 0) out.push(['  unexpected answers', String(a?.errors ?? '–'), String(b?.errors ?? '–'), '']);
   }
+  if (gl?.error) out.push([`real Glance not measured: ${gl.error}`, '', '', '']);
   out.push(['md5 + sha512 in Node (hashing limit)', mibps(result.hashing.bytesPerSecond), '', '']);
   for (const size of ref.sizes) {
     if (!size.memory) continue;
     const peak = size.memory.peakRss ?? size.memory.sampledPeakRss;
-    out.push([`peak RSS, process holding ${sizeName(size.size)}`, peak === null ? '–' : `${(peak / MiB).toFixed(0)} MiB`, '', '']);
+    const idle = size.memory.rssIdle;
+    out.push([
+      `peak RSS, process holding ${sizeName(size.size)} (idle before: ${idle === null ? '–' : `${(idle / MiB).toFixed(0)} MiB`})`,
+      peak === null ? '–' : `${(peak / MiB).toFixed(0)} MiB`,
+      '',
+      '',
+    ]);
   }
   return out;
 }

@@ -19,6 +19,8 @@ export async function timeSuite(name: string, workDir: string, glanceUrl: string
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(OS_|GLANCE_URL$|GLANCE_ADMIN_|CONFORMANCE_)/.test(key)));
   Object.assign(env, { CONFORMANCE_REPORT_DIR: reportDir, CONFORMANCE_OUTPUT_DIR: path.join(reportDir, 'output') });
   if (glanceUrl) env.GLANCE_URL = glanceUrl;
+  // The embedded reference server on a port of the bench's own: another run in the same tree keeps its 9393.
+  else env.REFERENCE_PORT = process.env.BENCH_REFERENCE_PORT || '9893';
   const fd = openSync(log, 'w');
   const started = process.hrtime.bigint();
   try {
