@@ -8,7 +8,7 @@
  *   --out FILE         JSON report (default reports/bench.json; the markdown goes next to it as .md)
  *   --wait-load X      first wait (≤ 10 min) until the 1-minute load average is below X
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { markdownTable, textTable } from '../bench/report';
@@ -56,8 +56,9 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   if (args.waitLoad > 0) await waitForLoad(args.waitLoad, log);
+  // Suite logs and reports of the timed conformance runs (not the project's reports/).
   const workDir = path.join(ROOT, '.state', 'bench');
-  mkdirSync(workDir, { recursive: true });
+  if (args.suites) mkdirSync(workDir, { recursive: true });
   const result = await runBench({
     ...(args.quick ? QUICK : FULL),
     glance: args.glance,
@@ -79,7 +80,6 @@ async function main(): Promise<number> {
   console.log(textTable(result));
   console.log(`\nload average at start ${load(result.host.loadAverageAtStart)}, at end ${load(result.host.loadAverageAtEnd)}; ${result.seconds.toFixed(0)} s`);
   console.log(`wrote ${path.relative(ROOT, args.out)} and ${path.relative(ROOT, markdown)}`);
-  if (args.quick) rmSync(path.join(workDir), { recursive: true, force: true });
   return 0;
 }
 
