@@ -34,6 +34,21 @@ function describe(error: ErrorObject): string {
   }
 }
 
+/**
+ * min_ram and min_disk: Glance's image domain refuses negative values (InvalidParameterValue, 400);
+ * a number JSON can carry but no integer column can (1e400, 2**64) is not an integer either.
+ */
+function checkSizes(document: Record<string, unknown>): void {
+  for (const key of ['min_ram', 'min_disk'] as const) {
+    const value = document[key];
+    if (typeof value !== 'number') continue;
+    if (!Number.isSafeInteger(value)) {
+      throw httpError(400, `Provided object does not match schema 'image': ${pythonRepr(value)} is not of type 'integer'`);
+    }
+    if (value < 0) throw httpError(400, `Invalid value '${value}' for parameter '${key}': Cannot be a negative value.`);
+  }
+}
+
 export function imageValidator(diskFormats: string[], containerFormats: string[]): ImageValidator {
   // Glance's schema carries non-validation keywords (name, links, readOnly…): not strict.
   const ajv = new Ajv({ strict: false, verbose: true });
@@ -44,5 +59,6 @@ export function imageValidator(diskFormats: string[], containerFormats: string[]
       const reason = first ? describe(first) : 'is invalid';
       throw httpError(400, `Provided object does not match schema 'image': ${reason}`);
     }
+    checkSizes(document);
   };
 }
