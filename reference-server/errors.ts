@@ -15,12 +15,14 @@ const REASONS: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   410: 'Gone',
   413: 'Request Entity Too Large',
   415: 'Unsupported Media Type',
   // RFC 7233 §4.4 wording; webob still says "Request Range Not Satisfiable" (DEVIATIONS.md).
   416: 'Range Not Satisfiable',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
 };
 
