@@ -14,14 +14,14 @@ import { freePort, ROOT, runSuite, verdictsOf, type SuiteRun } from './support/r
  * deactivate, tells policy refusals from failures, renews tokens that expire during a run, stops
  * with exit 2 and one line on bad credentials, and leaves no secret in its reports.
  *
- * Keystone's tokens live 30 s here, so every run outlives the tokens it starts with.
+ * Keystone's tokens live 45 s here, so every run outlives the tokens it starts with.
  */
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 test.skip(process.env.SKIP_REAL_GLANCE === '1' && !process.env.CI, 'SKIP_REAL_GLANCE=1');
 
 const LAUNCHER = path.join(ROOT, 'scripts', 'real-glance');
 const STATE = path.join(ROOT, '.state', 'real-glance-keystone-ci');
-const TOKEN_LIFETIME_S = 30;
+const TOKEN_LIFETIME_S = 45;
 const LAUNCH_ENV = {
   GLANCE_AUTH: 'keystone',
   GLANCE_PORT: '9592',
