@@ -24,8 +24,8 @@ const STATE = path.join(ROOT, '.state', 'real-glance-keystone-ci');
 const TOKEN_LIFETIME_S = 45;
 const LAUNCH_ENV = {
   GLANCE_AUTH: 'keystone',
-  GLANCE_PORT: '9592',
-  KEYSTONE_PORT: '5592',
+  GLANCE_PORT: '9792',
+  KEYSTONE_PORT: '5792',
   KEYSTONE_TOKEN_EXPIRATION: String(TOKEN_LIFETIME_S),
   GLANCE_SHOW_MULTIPLE_LOCATIONS: 'True',
 };
@@ -172,7 +172,7 @@ test('OS_AUTH_TOKEN + GLANCE_URL', async () => {
 test('a wrong password, a wrong admin password, an unreachable Keystone: exit 2 and one line naming the problem', async () => {
   const wrong = await conformance({ ...member, OS_PASSWORD: 'not-the-password' });
   expect(wrong.exitCode, wrong.output).toBe(2);
-  expect(wrong.output.trim()).toMatch(/^glance-conformance: Keystone at http:\/\/127\.0\.0\.1:5592\/v3\/auth\/tokens rejected the credentials \(401\)$/);
+  expect(wrong.output.trim()).toMatch(/^glance-conformance: Keystone at http:\/\/127\.0\.0\.1:5792\/v3\/auth\/tokens rejected the credentials \(401\)$/);
 
   const wrongAdmin = await conformance({ ...member, ...adminVars(), GLANCE_ADMIN_OS_CLOUD: '', GLANCE_ADMIN_OS_USERNAME: 'conformance-admin',
     GLANCE_ADMIN_OS_PASSWORD: 'not-the-password', GLANCE_ADMIN_OS_PROJECT_NAME: 'conformance-b' });
