@@ -44,17 +44,26 @@ async function main(): Promise<number> {
   }
   const reportFile = path.join(config.reportDir, 'conformance.json');
   fs.rmSync(reportFile, { force: true });
+  // An interrupted run judged only part of the suite, whatever its report says: never a pass.
+  let interrupted: NodeJS.Signals | undefined;
   const code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'playwright.config.ts'), ...args], {
       cwd: ROOT,
       stdio: 'inherit',
       env: process.env,
     });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    const forward = (signal: NodeJS.Signals) => {
+      interrupted = signal;
+      child.kill(signal);
+    };
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
     child.on('exit', (status, signal) => resolve(status ?? (signal ? 130 : 2)));
   });
+  if (interrupted) {
+    console.error(`glance-conformance: interrupted (${interrupted}) before every requirement was judged; run id ${config.runId} (npm run cleanup -- --run ${config.runId} removes what it left)`);
+    return 2;
+  }
   if (!fs.existsSync(reportFile)) {
     console.error(`glance-conformance: the run produced no report (Playwright exited ${code}); see the output above`);
     return 2;
