@@ -165,7 +165,8 @@ os.execv(sys.argv[1], sys.argv[1:])
 }
 
 ks_configure() {
-  local want="$KS_URL $URL"
+  # bump the leading version when keystone-setup.py creates more, so existing state dirs are redone
+  local want="2 $KS_URL $URL"
   if [ "$(cat "$KS_DIR/setup-done" 2>/dev/null)" = "$want" ] && [ -f "$STATE/openrc-member" ] && [ -f "$STATE/clouds.yaml" ]; then
     return 0
   fi
