@@ -1,3 +1,4 @@
+import type { GlanceClient } from '../fixtures/glance-client';
 import { expect, req, test } from '../fixtures/test';
 import { findRequirement } from './requirements';
 
@@ -11,6 +12,9 @@ test(findRequirement('HYPERVISOR-NAMESPACE-VZ')!.title, req('HYPERVISOR-NAMESPAC
   const body = res.json<{ namespace: string; properties?: Record<string, { enum?: string[] }> }>();
   expect(body.namespace).toBe(NAMESPACE);
   expect(body.properties?.hypervisor_type?.enum, 'hypervisor_type values').toContain('vz');
+  // Control: the answer is about the namespace named, not any namespace.
+  const unknown = await test.step('GET an unknown namespace', () => glance.metadefNamespace('OS::Compute::NoSuchNamespace'));
+  expect(unknown.status, 'an unknown namespace').toBe(404);
 });
 
 test(findRequirement('HYPERVISOR-PROPERTY-VZ')!.title, req('HYPERVISOR-PROPERTY-VZ'), async ({ glance }) => {
@@ -30,17 +34,26 @@ test(findRequirement('HYPERVISOR-SCHEMA-VALID')!.title, req('HYPERVISOR-SCHEMA-V
   expect(await schemas.errors('metadefs/property', prop.json()), 'property against /v2/schemas/metadefs/property').toEqual([]);
 });
 
-test(findRequirement('HYPERVISOR-NAMESPACE-LISTED')!.title, req('HYPERVISOR-NAMESPACE-LISTED'), async ({ glance }) => {
+/** Namespace names of a listing, following next links (at most 50 pages). */
+async function listedNamespaces(glance: GlanceClient, first: string): Promise<string[]> {
   const names: string[] = [];
-  let next: string | undefined = '/v2/metadefs/namespaces?limit=20';
-  await test.step('GET /v2/metadefs/namespaces, following next links', async () => {
-    for (let page = 0; next && page < 50; page++) {
-      const res = await glance.call('GET', next);
-      expect(res.status).toBe(200);
-      const body = res.json<{ namespaces: Array<{ namespace: string }>; next?: string }>();
-      names.push(...body.namespaces.map((n) => n.namespace));
-      next = body.namespaces.length ? body.next : undefined;
-    }
-  });
+  let next: string | undefined = first;
+  for (let page = 0; next && page < 50; page++) {
+    const res = await glance.call('GET', next);
+    expect(res.status).toBe(200);
+    const body = res.json<{ namespaces: Array<{ namespace: string }>; next?: string }>();
+    names.push(...body.namespaces.map((n) => n.namespace));
+    next = body.namespaces.length ? body.next : undefined;
+  }
+  return names;
+}
+
+test(findRequirement('HYPERVISOR-NAMESPACE-LISTED')!.title, req('HYPERVISOR-NAMESPACE-LISTED'), async ({ glance }) => {
+  const names = await test.step('GET /v2/metadefs/namespaces, following next links', () => listedNamespaces(glance, '/v2/metadefs/namespaces?limit=20'));
   expect(names, 'namespaces listed').toContain(NAMESPACE);
+});
+
+test(findRequirement('HYPERVISOR-LISTED-FOR-IMAGES')!.title, req('HYPERVISOR-LISTED-FOR-IMAGES'), async ({ glance }) => {
+  const names = await test.step('GET /v2/metadefs/namespaces?resource_types=OS::Glance::Image, following next links', () => listedNamespaces(glance, '/v2/metadefs/namespaces?resource_types=OS::Glance::Image&limit=20'));
+  expect(names, 'namespaces listed for OS::Glance::Image').toContain(NAMESPACE);
 });

@@ -67,6 +67,7 @@ const cases: RangeCase[] = [
   { id: 'RANGE-CASE-INSENSITIVE', name: 'unit Bytes', headers: range('Bytes=0-4'), expected: partial(0, 4) },
   { id: 'RANGE-WHITESPACE', name: 'spaces around the value', headers: range('  bytes=0-4  '), expected: partial(0, 4) },
   { id: 'RANGE-WHITESPACE', name: 'a tab before the value', headers: range('\tbytes=0-4'), expected: partial(0, 4) },
+  { id: 'RANGE-WHITESPACE', name: 'OWS around the list element (bytes= 0-4 )', headers: range('bytes= 0-4 ,'), expected: partial(0, 4) },
   { id: 'RANGE-IF-RANGE-MISMATCH', name: 'If-Range with an unknown entity tag', headers: [['Range', 'bytes=0-4'], ['If-Range', '"no-such-etag"']], expected: whole },
   { id: 'RANGE-IF-RANGE-MISMATCH', name: 'If-Range with a date in the past', headers: [['Range', 'bytes=0-4'], ['If-Range', 'Sat, 01 Jan 2000 00:00:00 GMT']], expected: whole },
   { id: 'RANGE-DEPRECATED-CONTENT-RANGE', name: `Content-Range: bytes 12-30/${SIZE}`, headers: [['Content-Range', `bytes 12-30/${SIZE}`]], expected: partial(12, 30) },

@@ -171,6 +171,11 @@ export const requirements = [
     source: { clause: 'Metadata definitions API: list namespaces', url: `${METADEFS_REF}#list-namespaces` }, needs: ['metadefs'],
     passes: 'GET /v2/metadefs/namespaces (following next links) includes OS::Compute::Hypervisor',
   },
+  {
+    id: 'HYPERVISOR-LISTED-FOR-IMAGES', title: 'OS::Compute::Hypervisor is listed for the resource type OS::Glance::Image', level: 'MUST',
+    source: { clause: 'Metadata definitions API: list namespaces, resource_types filter', url: `${METADEFS_REF}#list-namespaces` }, needs: ['metadefs'],
+    passes: 'GET /v2/metadefs/namespaces?resource_types=OS::Glance::Image (following next links) includes OS::Compute::Hypervisor — how image clients find hypervisor_type',
+  },
 
   // ── Item 3: ploop ─────────────────────────────────────────────────────────────────────────────
   {
@@ -258,7 +263,7 @@ export const requirements = [
   {
     id: 'RANGE-WHITESPACE', title: 'whitespace around the Range value does not change the answer', level: 'MUST',
     source: rfc(7230, '3.2.4'), needs: ['image-data'],
-    passes: 'Range: "  bytes=0-4  " → the same 206 as "bytes=0-4"',
+    passes: 'Range: "  bytes=0-4  " and "bytes= 0-4 ," (OWS around a list element, RFC 7230 §7) → the same 206 as "bytes=0-4"',
   },
   {
     id: 'RANGE-IF-RANGE-MISMATCH', title: 'a Range with a non-matching If-Range → 200 with the whole image', level: 'MUST',
