@@ -5,11 +5,17 @@
  * (scripts/mutation-test.ts); a mutant survives only when the suite still calls the mutated server
  * conformant. HTML report: reports/mutation/mutation.html. Takes tens of minutes: not part of npm test.
  *
- * Mutated: range.ts (all of it); the location part of patch.ts and locations.ts; the disk/container
- * format enums and the image(s) schema builders of schemas.ts; metadefs.ts; the default disk formats in
- * options.ts. Left out: the rest of patch.ts (pointer syntax, draft-4 verbs, attribute rules) and the
- * metadef schemas, which none of the four items exercises; error-message and description prose
- * (scripts/mutation-ignorer.mjs), which the suite never judges.
+ * Mutated: range.ts (all of it); the location rules of patch.ts; the disk/container format enums of
+ * the image schema and the schema lookup (schemas.ts); the namespace lookup, document, properties
+ * and list entries of metadefs.ts; ploop in options.ts' default disk formats (line ranges below).
+ * Left out, because none of the four items judges them: the rest of patch.ts (JSON-pointer syntax
+ * and depth, draft-4 verbs, attribute rules, duplicate and unreachable location URLs, add-position
+ * syntax), locations.ts (how an http location is probed), the rest of the image schema and the
+ * metadef schemas, which namespaces a list filter leaves out, the metadef fields other than
+ * namespace and properties (owner, timestamps, links, objects, resource types, prefixes);
+ * error-message and description prose, and the other default disk formats
+ * (scripts/mutation-ignorer.mjs). Survivors and why they are equivalent:
+ * tests/robustness/equivalent-mutants.md.
  */
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -19,16 +25,23 @@ export default {
   concurrency: 2,
   mutate: [
     'reference-server/range.ts',
-    'reference-server/locations.ts',
-    'reference-server/patch.ts:67-67',
-    'reference-server/patch.ts:111-120',
-    'reference-server/patch.ts:156-236',
+    // patch.ts: the location rules of item 1 (403 while hidden, 409 by status, activation of a queued
+    // image, replace, add, remove, last-location and empty-list 403s) and how operations reach them.
+    'reference-server/patch.ts:158-169',
+    'reference-server/patch.ts:182-213',
+    'reference-server/patch.ts:218-236',
     'reference-server/patch.ts:269-276',
     'reference-server/patch.ts:294-306',
+    // schemas.ts: the disk_format/container_format enums and the schema lookup.
     'reference-server/schemas.ts:45-50',
-    'reference-server/schemas.ts:109-136',
     'reference-server/schemas.ts:343-348',
-    'reference-server/metadefs.ts:42-155',
+    // metadefs.ts: finding a namespace, its document and properties, the list's entries.
+    'reference-server/metadefs.ts:54-57',
+    'reference-server/metadefs.ts:68-72',
+    'reference-server/metadefs.ts:108-109',
+    'reference-server/metadefs.ts:116-141',
+    'reference-server/metadefs.ts:152-155',
+    // options.ts: ploop among the default disk formats, and where the defaults are used.
     'reference-server/options.ts:22-22',
     'reference-server/options.ts:32-32',
   ],
@@ -37,7 +50,7 @@ export default {
   ignorePatterns: ['.state', 'test-results', 'reports', 'research', 'playwright-report', 'allure-results'],
   tempDirName: 'test-results/stryker-tmp',
   cleanTempDir: 'always',
-  timeoutMS: 60000,
+  timeoutMS: 90000,
   timeoutFactor: 2,
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },

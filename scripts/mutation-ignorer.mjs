@@ -7,6 +7,7 @@ import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 const ERROR_FACTORIES = new Set(['httpError', 'httpErrorWithDetail']);
 const PROSE_KEYS = new Set(['message', 'description']);
 const PROSE_FUNCTIONS = new Set(['startMessage']);
+const PROSE_VARIABLES = new Set(['locationsVerb']);
 
 function keyName(node) {
   if (node.type === 'Identifier') return node.name;
@@ -30,6 +31,9 @@ export const errorProseIgnorer = {
     if (path.isStringLiteral() && node.value !== 'ploop' && parentPath?.isArrayExpression()
       && parentPath.parentPath?.isVariableDeclarator() && parentPath.parentPath.node.id.name === 'GLANCE_DISK_FORMATS') {
       return 'a default disk format other than ploop: operator configuration, judged by no item';
+    }
+    if (path.isVariableDeclarator() && node.id.type === 'Identifier' && PROSE_VARIABLES.has(node.id.name)) {
+      return 'words for error message prose only';
     }
     if (path.isFunctionDeclaration() && node.id && PROSE_FUNCTIONS.has(node.id.name)) {
       return 'builds error message prose only';

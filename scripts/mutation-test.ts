@@ -1,34 +1,25 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { startReferenceServer } from '../reference-server';
 
 /**
  * The test command of `npm run mutation` (Stryker's command runner): one run of the conformance
- * suite against the embedded reference server — the mutated one, since Stryker runs this in its
- * sandbox with __STRYKER_ACTIVE_MUTANT__ set — on a free port of its own and with its own report
- * folder, so that concurrent runs never meet. Exits with the suite's code: 0 only when the
+ * suite (scripts/conformance.ts, GLANCE_URL mode) against a reference server started here — the
+ * mutated one, since Stryker runs this in its sandbox with __STRYKER_ACTIVE_MUTANT__ set — on a free
+ * port of its own and with its own report folder, so that concurrent runs never meet. (Starting it
+ * here rather than as Playwright's webServer saves a process start per run.) Exits with the suite's code: 0 only when the
  * reference server is still conformant, so any mutant that breaks a requirement is killed.
  *
  * To save time, a mutant is first judged by the spec file of the item its module implements (what
  * Stryker's per-test coverage analysis would do, which the command runner lacks); only when that
- * passes does the whole suite run. So the verdict is always the whole suite's, and killed mutants
- * usually cost one spec file (~7 s) instead of the whole suite (~14 s).
- * MUTATION_SHOW_MULTIPLE_LOCATIONS=false runs the suite in the other location mode.
+ * passes do the other spec files run. So the verdict is always the whole suite's, and killed mutants
+ * usually cost one spec file instead of the whole suite.
+ * Without a mutant (Stryker's dry run, or by hand), MUTATION_SHOW_MULTIPLE_LOCATIONS=false runs
+ * the suite in the other location mode.
  */
 const ROOT = path.resolve(__dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Which spec files exercise each mutated module. */
 const SPECS_OF: Record<string, string[]> = {
@@ -51,25 +42,63 @@ function mutatedModule(): string | undefined {
   });
 }
 
-async function main(): Promise<number> {
-  const module = mutatedModule();
-  if (module) {
-    const first = await runSuite(SPECS_OF[module]);
-    if (first !== 0) return first;
-  }
-  return runSuite(process.argv.slice(2));
+/** All spec files, so that a survivor of its item's spec meets the rest of the suite too. */
+function allSpecs(): string[] {
+  return fs.readdirSync(path.join(ROOT, 'specs')).filter((f) => f.endsWith('.spec.ts')).sort().map((f) => `specs/${f}`);
 }
 
-async function runSuite(args: string[]): Promise<number> {
+/** One line per judged mutant (id, module, exit code) in MUTATION_LOG, to follow a long run. */
+function log(module: string | undefined, code: number): void {
+  const file = process.env.MUTATION_LOG;
+  if (file && process.env.__STRYKER_ACTIVE_MUTANT__) fs.appendFileSync(file, `${process.env.__STRYKER_ACTIVE_MUTANT__}\t${module ?? '-'}\t${code}\n`);
+}
+
+async function main(): Promise<number> {
+  const module = mutatedModule();
+  const code = await judge(module);
+  log(module, code);
+  return code;
+}
+
+/** Runs `specs` against a fresh reference server in one location mode; 2 if the server cannot start. */
+async function against(showMultipleLocations: boolean, specs: string[]): Promise<number> {
+  let server;
+  try {
+    server = await startReferenceServer({ port: 0, show_multiple_locations: showMultipleLocations });
+  } catch {
+    return 2; // a mutant that keeps the server from starting is caught
+  }
+  try {
+    return await runSuite(server.url, specs);
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * The suite in the default mode (show_multiple_locations on), then — for the location rules, whose
+ * 403s only show while locations are hidden — in the other mode too, as tests/suite-vs-reference does.
+ */
+async function judge(module: string | undefined): Promise<number> {
+  if (!module) return against(process.env.MUTATION_SHOW_MULTIPLE_LOCATIONS !== 'false', process.argv.slice(2));
+  const first = await against(true, SPECS_OF[module]);
+  if (first !== 0) return first;
+  if (module === 'patch.ts') {
+    const hidden = await against(false, SPECS_OF[module]);
+    if (hidden !== 0) return hidden;
+  }
+  return against(true, allSpecs().filter((spec) => !SPECS_OF[module].includes(spec)));
+}
+
+async function runSuite(url: string, args: string[]): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glance-mutation-'));
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) if (/^(OS_|GLANCE_|REFERENCE_|CONFORMANCE_)/.test(key)) delete env[key];
   Object.assign(env, {
-    REFERENCE_PORT: String(await freePort()),
-    REFERENCE_SHOW_MULTIPLE_LOCATIONS: process.env.MUTATION_SHOW_MULTIPLE_LOCATIONS ?? 'true',
+    GLANCE_URL: url,
     CONFORMANCE_REPORT_DIR: dir,
     CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'),
-    CONFORMANCE_WORKERS: process.env.MUTATION_WORKERS ?? '2',
+    CONFORMANCE_WORKERS: process.env.MUTATION_WORKERS ?? '1',
   });
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance.ts'), ...args], {
     cwd: ROOT,
