@@ -266,6 +266,11 @@ export const requirements = [
     passes: 'Range: "  bytes=0-4  " and "bytes= 0-4 ," (OWS around a list element, RFC 7230 §7) → the same 206 as "bytes=0-4"',
   },
   {
+    id: 'RANGE-EMPTY-LIST-ELEMENT', title: 'empty elements of the byte-range list are ignored: one range stays one range', level: 'MUST',
+    source: rfc(7230, '7'), needs: ['image-data'],
+    passes: 'Range: bytes=0-4, and bytes=0-4 ,  (an empty list element, OWS around the comma) → the same 206 as bytes=0-4',
+  },
+  {
     id: 'RANGE-IF-RANGE-MISMATCH', title: 'a Range with a non-matching If-Range → 200 with the whole image', level: 'MUST',
     source: rfc(7233, '3.2'), needs: ['image-data'],
     passes: 'Range: bytes=0-4 with If-Range: "no-such-etag" → 200 and the whole image',
