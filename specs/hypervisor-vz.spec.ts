@@ -24,6 +24,9 @@ test(findRequirement('HYPERVISOR-PROPERTY-VZ')!.title, req('HYPERVISOR-PROPERTY-
   expect(body.name).toBe('hypervisor_type');
   expect(body.type).toBe('string');
   expect(body.enum, 'hypervisor_type values').toContain('vz');
+  // Control: the answer is about the property named, not any property.
+  const unknown = await test.step('GET an unknown property', () => glance.metadefProperty(NAMESPACE, 'no_such_property'));
+  expect(unknown.status, 'an unknown property of the namespace').toBe(404);
 });
 
 test(findRequirement('HYPERVISOR-SCHEMA-VALID')!.title, req('HYPERVISOR-SCHEMA-VALID'), async ({ glance, schemas }) => {

@@ -74,6 +74,8 @@ test(findRequirement('LOC-REMOVE-ACTIVE-OK')!.title, req('LOC-REMOVE-ACTIVE-OK')
   const image = await test.step('an active image with its data and one more location', () => images.create({ status: 'active', extraLocations: 1 }));
   expect(image.record.locations, 'locations of the prepared image').toHaveLength(2);
   const added = image.addedLocations[0];
+  // RFC 6902 §4.1: "-" is the end of the array, so the location added at /locations/- comes last.
+  expect(urlsOf(image.record).at(-1), 'the location added with PATCH add /locations/-').toBe(added);
 
   const res = await test.step('PATCH remove the added location', () => glance.patchImage(image.id, [{ op: 'remove', path: `/locations/${indexOf(image, added)}` }]));
   skipIfForbiddenByPolicy(res, 'PATCH remove /locations');
@@ -83,6 +85,12 @@ test(findRequirement('LOC-REMOVE-ACTIVE-OK')!.title, req('LOC-REMOVE-ACTIVE-OK')
     const after = await images.show(image.id);
     expect(after.status).toBe('active');
     expect(urlsOf(after)).toEqual(urlsOf(image.record).filter((u) => u !== added));
+  });
+
+  await test.step('the image data is still there', async () => {
+    const res = await glance.download(image.id);
+    expect(res.status, 'download after removing the other location').toBe(200);
+    expect(res.body.equals(image.data), 'the uploaded bytes').toBe(true);
   });
 });
 

@@ -97,7 +97,7 @@ export const requirements = [
   {
     id: 'LOC-REMOVE-ACTIVE-OK', title: 'remove location on an active image with two locations succeeds', level: 'MUST',
     source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data'],
-    passes: 'PATCH remove /locations/1 on an active image with two locations answers 200 and leaves exactly the other location',
+    passes: 'the location added with /locations/- is the last (RFC 6902 §4.1); PATCH remove of it on an active image with two locations answers 200, leaves exactly the other location, and the image data still downloads',
   },
   {
     id: 'LOC-REPLACE-SAVING-409', title: 'replace locations on a saving image → 409', level: 'MUST',
@@ -263,7 +263,7 @@ export const requirements = [
   {
     id: 'RANGE-WHITESPACE', title: 'whitespace around the Range value does not change the answer', level: 'MUST',
     source: rfc(7230, '3.2.4'), needs: ['image-data'],
-    passes: 'Range: "  bytes=0-4  " and "bytes= 0-4 ," (OWS around a list element, RFC 7230 §7) → the same 206 as "bytes=0-4"',
+    passes: 'Range: "  bytes=0-4  ", "\tbytes=0-4" and "bytes=  0-4" (OWS before a list element, RFC 7230 §7) → the same 206 as "bytes=0-4"',
   },
   {
     id: 'RANGE-EMPTY-LIST-ELEMENT', title: 'empty elements of the byte-range list are ignored: one range stays one range', level: 'MUST',
