@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ConformanceReport } from '../reporting/conformance-reporter';
 import { compareReports, declaredKeys, describeDivergence, undeclared } from '../reporting/differential';
+import { renderMatrixHtml } from '../reporting/matrix';
 import { freePort, ROOT, runSuite } from './support/run-suite';
 
 /**
@@ -58,6 +59,15 @@ test('the reference server and real Glance differ only where DEVIATIONS.md says 
   const unexplained = undeclared(comparison.divergences, declaredKeys(fs.readFileSync(path.join(ROOT, 'reference-server', 'DEVIATIONS.md'), 'utf8')));
   const rate = (100 * comparison.agreeing) / comparison.exchanges;
   test.info().annotations.push({ type: 'agreement', description: `${comparison.agreeing}/${comparison.exchanges} exchanges agree (${rate.toFixed(1)} %), ${comparison.divergences.length} declared divergences` });
+  // The side-by-side matrix of both targets is kept with the run's reports (CI keeps reports/ci/).
+  const out = path.join(ROOT, 'reports', 'ci');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'reference.json'), JSON.stringify(reference.report));
+  fs.writeFileSync(path.join(out, 'glance-25.1.json'), JSON.stringify(glanceReport));
+  fs.writeFileSync(path.join(out, 'matrix-reference-vs-glance.html'), renderMatrixHtml([
+    { label: 'reference server', report: reference.report! },
+    { label: 'Glance 25.1', report: glanceReport! },
+  ]));
   expect(comparison.exchanges, 'exchanges compared').toBeGreaterThan(200);
   expect(unexplained.map(describeDivergence), 'divergences DEVIATIONS.md does not explain').toEqual([]);
 });
