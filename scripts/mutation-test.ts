@@ -3,14 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startReferenceServer } from '../reference-server';
+import { requirements } from '../specs/requirements';
 
 /**
  * The test command of `npm run mutation` (Stryker's command runner): one run of the conformance
  * suite (scripts/conformance.ts, GLANCE_URL mode) against a reference server started here — the
  * mutated one, since Stryker runs this in its sandbox with __STRYKER_ACTIVE_MUTANT__ set — on a free
  * port of its own and with its own report folder, so that concurrent runs never meet. (Starting it
- * here rather than as Playwright's webServer saves a process start per run.) Exits with the suite's code: 0 only when the
- * reference server is still conformant, so any mutant that breaks a requirement is killed.
+ * here rather than as Playwright's webServer saves a process start per run.) The run is gated
+ * (`--expect`) on the verdicts the unmutated reference server gets — every requirement passes, the
+ * other location mode's are not-applicable — so it exits 0 only when every verdict is unchanged:
+ * a mutant that breaks any requirement, a SHOULD included (non-strict), is killed.
  *
  * To save time, a mutant is first judged by the spec file of the item its module implements (what
  * Stryker's per-test coverage analysis would do, which the command runner lacks); only when that
@@ -69,7 +72,7 @@ async function against(showMultipleLocations: boolean, specs: string[]): Promise
     return 2; // a mutant that keeps the server from starting is caught
   }
   try {
-    return await runSuite(server.url, specs);
+    return await runSuite(server.url, specs, showMultipleLocations);
   } finally {
     await server.close();
   }
@@ -90,7 +93,19 @@ async function judge(module: string | undefined): Promise<number> {
   return against(true, allSpecs().filter((spec) => !SPECS_OF[module].includes(spec)));
 }
 
-async function runSuite(url: string, args: string[]): Promise<number> {
+/** The verdicts of the unmutated reference server in one location mode, as an expectations file. */
+function baseline(dir: string, showMultipleLocations: boolean): string {
+  const expectations: Record<string, { verdict: string; reason: string }> = {};
+  for (const { id } of requirements) {
+    const other = showMultipleLocations ? id === 'LOC-HIDDEN-403' : id.startsWith('LOC-') && id !== 'LOC-HIDDEN-403';
+    if (other) expectations[id] = { verdict: 'not-applicable', reason: 'the other show_multiple_locations mode' };
+  }
+  const file = path.join(dir, 'reference-expectations.json');
+  fs.writeFileSync(file, JSON.stringify({ expectations }));
+  return file;
+}
+
+async function runSuite(url: string, args: string[], showMultipleLocations: boolean): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glance-mutation-'));
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) if (/^(OS_|GLANCE_|REFERENCE_|CONFORMANCE_)/.test(key)) delete env[key];
@@ -100,7 +115,7 @@ async function runSuite(url: string, args: string[]): Promise<number> {
     CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'),
     CONFORMANCE_WORKERS: process.env.MUTATION_WORKERS ?? '1',
   });
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance.ts'), ...args], {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance.ts'), '--expect', baseline(dir, showMultipleLocations), ...args], {
     cwd: ROOT,
     env,
     stdio: process.env.MUTATION_VERBOSE ? 'inherit' : 'ignore',

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
@@ -171,7 +172,7 @@ test.describe('image lifecycle under random call sequences @property', () => {
           calls++;
           const what = `${command.kind} ${JSON.stringify(command)}`;
           if (res === undefined) continue;
-          if (typeof res !== 'string') expect(res.status, `${what} answered ${res.status}: ${res.body.toString('utf8').slice(0, 200)}`).toBeLessThan(500);
+          if (typeof res !== 'string') assert.ok(res.status < 500, `${what} answered ${res.status}: ${res.body.toString('utf8').slice(0, 200)}`);
           if (command.kind === 'create' && typeof res !== 'string' && res.status === 201) {
             images.push({ id: client.json<{ id: string }>(res).id, status: 'queued' });
           }
@@ -182,19 +183,19 @@ test.describe('image lifecycle under random call sequences @property', () => {
           for (const image of images) {
             const shown = await client.send('GET', `/v2/images/${image.id}`);
             if (image.status === 'gone') {
-              expect(shown.status, `deleted image ${image.id} came back after ${what}`).toBe(404);
+              assert.equal(shown.status, 404, `deleted image ${image.id} came back after ${what}`);
               continue;
             }
             if (shown.status === 404) {
-              expect(command.kind === 'delete', `image ${image.id} vanished after ${what}`).toBe(true);
+              assert.ok(command.kind === 'delete', `image ${image.id} vanished after ${what}`);
               image.status = 'gone';
               continue;
             }
-            expect(shown.status).toBe(200);
+            assert.equal(shown.status, 200);
             const record = client.json<{ status: ImageStatus; size: number | null; locations?: Array<{ url: string }> }>(shown);
-            expect(REACHABLE.has(record.status), `status ${record.status} after ${what}`).toBe(true);
+            assert.ok(REACHABLE.has(record.status), `status ${record.status} after ${what}`);
             if (command.kind === 'aborted-upload' && images[command.target % images.length] === image && image.status !== 'active') {
-              expect(record.status, `a ${image.status} image after an upload that stopped mid-way`).not.toBe('active');
+              assert.notEqual(record.status, 'active', `a ${image.status} image after an upload that stopped mid-way`);
             }
             const from = image.status;
             const to = record.status;
@@ -202,23 +203,23 @@ test.describe('image lifecycle under random call sequences @property', () => {
               const transfer = ['upload', 'stage', 'aborted-upload'].includes(command.kind);
               const direct = canTransition(from, to);
               const viaTransfer = transfer && (['saving', 'uploading'] as const).some((mid) => canTransition(from, mid) && canTransition(mid, to));
-              expect(direct || viaTransfer, `${from} → ${to} after ${what} is not in Glance's table`).toBe(true);
+              assert.ok(direct || viaTransfer, `${from} → ${to} after ${what} is not in Glance's table`);
             }
             image.status = to;
             if (to === 'active' && (command.kind === 'download' || command.kind === 'upload' || command.kind === 'patch')) {
               const data = expectedBytes(image, record);
               if (data === undefined) continue;
-              expect(record.size, `size of active image ${image.id}`).toBe(data.length);
+              assert.equal(record.size, data.length, `size of active image ${image.id}`);
               const range = command.kind === 'download' ? command.range : undefined;
               const got = await client.send('GET', `/v2/images/${image.id}/file`, range ? [['Range', range]] : []);
               const problem = judgeDownload(got, range ? expectedForRange(range, data.length) : { kind: 'full' }, data);
-              expect(problem, `download of active image ${image.id} after ${what}`).toBeUndefined();
+              assert.equal(problem, undefined, `download of active image ${image.id} after ${what}`);
             }
           }
         }
         sequences++;
       }),
-      { numRuns: runs(40, 3_000), seed: SEED },
+      { numRuns: runs(40, 1_000), seed: SEED },
     );
     // The server still answers.
     expect((await client.send('GET', '/healthcheck')).status).toBe(200);

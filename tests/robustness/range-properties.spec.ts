@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import assert from 'node:assert/strict';
+import { test } from '@playwright/test';
 import fc from 'fast-check';
 import { decideRange, type RangeDecision } from '../../reference-server/range';
 import { startReferenceServer, type ReferenceServer } from '../../reference-server';
@@ -10,6 +11,8 @@ import { expectedForContentRange, expectedForRange, judgeDownload, RawClient, ru
  * by an independent reading of the RFC (support.ts), first on the pure functions of
  * reference-server/range.ts, then over HTTP with the bytes compared to the expected slice.
  * Quick profile in npm test; PROPERTIES=long (npm run test:properties:long) runs ≥ 100 000 cases.
+ * Inside properties node:assert, not Playwright's expect: expect records a step per call, which
+ * grows without bound over 100 000 cases.
  */
 
 // ── generators ──────────────────────────────────────────────────────────────────────────────────
@@ -75,8 +78,8 @@ test.describe('range.ts properties @property', () => {
     fc.assert(
       fc.property(cases, ([size, value]) => {
         const decision = decideRange({ range: value }, size, null);
-        expect(asExpected(decision), `Range: ${JSON.stringify(value)} on ${size} bytes`).toEqual(expectedForRange(value, size));
-        if (decision.kind === 'partial') expect(0 <= decision.first && decision.first <= decision.last && decision.last < size).toBe(true);
+        assert.deepEqual(asExpected(decision), expectedForRange(value, size), `Range: ${JSON.stringify(value)} on ${size} bytes`);
+        if (decision.kind === 'partial') assert.ok(0 <= decision.first && decision.first <= decision.last && decision.last < size);
       }),
       { numRuns: runs(500, 60_000), seed: SEED },
     );
@@ -87,7 +90,7 @@ test.describe('range.ts properties @property', () => {
     const cases = sizes.chain((size) => fc.tuple(fc.constant(size), contentRangeValue(size)));
     fc.assert(
       fc.property(cases, ([size, value]) => {
-        expect(asExpected(decideRange({ contentRange: value }, size, null)), `Content-Range: ${JSON.stringify(value)} on ${size} bytes`).toEqual(expectedForContentRange(value, size));
+        assert.deepEqual(asExpected(decideRange({ contentRange: value }, size, null)), expectedForContentRange(value, size), `Content-Range: ${JSON.stringify(value)} on ${size} bytes`);
       }),
       { numRuns: runs(300, 30_000), seed: SEED },
     );
@@ -102,7 +105,7 @@ test.describe('range.ts properties @property', () => {
       fc.property(cases, ([size, value, condition, contentRange, hasEtag]) => {
         const decision = decideRange({ range: value, ifRange: condition ?? undefined, contentRange: contentRange ?? undefined }, size, hasEtag ? etag : null);
         const matches = condition === null || (hasEtag && condition.trim() === etag);
-        expect(asExpected(decision)).toEqual(matches ? expectedForRange(value, size) : { kind: 'full' });
+        assert.deepEqual(asExpected(decision), matches ? expectedForRange(value, size) : { kind: 'full' });
       }),
       { numRuns: runs(300, 30_000), seed: SEED },
     );
@@ -140,7 +143,7 @@ test.describe('ranged downloads over HTTP @property', () => {
         const data = Buffer.from(Array.from({ length: size }, (_, i) => (i * 131 + size) & 0xff));
         const { id } = client.json<{ id: string }>(created);
         const put = await client.send('PUT', `/v2/images/${id}/file`, [['Content-Type', 'application/octet-stream']], data);
-        expect(put.status).toBe(204);
+        assert.equal(put.status, 204);
         image = { id, data };
         if (images.size > 200) images.clear();
         images.set(size, image);
@@ -156,7 +159,7 @@ test.describe('ranged downloads over HTTP @property', () => {
         const res = await client.send('GET', `/v2/images/${id}/file`, [[name, value]]);
         const expected = name === 'Range' ? expectedForRange(value, size) : expectedForContentRange(value, size);
         const problem = judgeDownload(res, expected, data);
-        expect(problem, `${name}: ${JSON.stringify(value)} on ${size} bytes`).toBeUndefined();
+        assert.equal(problem, undefined, `${name}: ${JSON.stringify(value)} on ${size} bytes`);
         count++;
       }),
       { numRuns: runs(200, 20_000), seed: SEED },
