@@ -78,6 +78,10 @@ const cases: RangeCase[] = [
   { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: `Content-Range: bytes */${SIZE}`, headers: [['Content-Range', `bytes */${SIZE}`]], expected: { kind: 'whole-or-416' } },
   { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range: garbage', headers: [['Content-Range', 'garbage']], expected: { kind: 'whole-or-416' } },
   { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop past the end', headers: [['Content-Range', `bytes 12-${SIZE + 40}/*`]], expected: { kind: 'whole-or-416' } },
+  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop one past the last byte (/*)', headers: [['Content-Range', `bytes 12-${SIZE}/*`]], expected: { kind: 'whole-or-416' } },
+  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop one past the last byte (/LEN)', headers: [['Content-Range', `bytes 12-${SIZE}/${SIZE * 2}`]], expected: { kind: 'whole-or-416' } },
+  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop before start', headers: [['Content-Range', `bytes 30-12/${SIZE}`]], expected: { kind: 'whole-or-416' } },
+  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop beyond its own length', headers: [['Content-Range', 'bytes 12-30/20']], expected: { kind: 'whole-or-416' } },
 ];
 
 function expectPartial(res: GlanceResponse, first: number, last: number): void {

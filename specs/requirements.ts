@@ -288,7 +288,7 @@ export const requirements = [
   {
     id: 'RANGE-DEPRECATED-INVALID-NO-5XX', title: 'an invalid deprecated Content-Range is refused cleanly, never with 5xx', level: 'MUST',
     source: rfc(7231, '6.6'), needs: ['image-data'],
-    passes: 'Content-Range: bytes */SIZE, garbage, or a stop past the end → 200 or 416, never 5xx',
+    passes: 'Content-Range: bytes */SIZE, garbage, a stop past the end (or just one past the last byte), a stop before the start or beyond its own length → 200 with the whole image or 416, never 5xx',
   },
   {
     id: 'RANGE-NO-DATA-204', title: 'a Range on an image without data → 204, never 5xx', level: 'MUST',
