@@ -109,6 +109,8 @@ test(findRequirement('LOC-REPLACE-ACTIVE-OK')!.title, req('LOC-REPLACE-ACTIVE-OK
     expect(after.status).toBe('active');
     expect(urlsOf(after)).toEqual(urlsOf(image.record));
     expect(after.locations?.find((l) => l.url === added)?.metadata).toEqual({ conformance: 'replaced' });
+    // A location update changes the locations only.
+    expect({ name: after.name, tags: [...(after.tags ?? [])].sort() }, 'name and tags after the location update').toEqual({ name: image.record.name, tags: [...(image.record.tags ?? [])].sort() });
   });
 });
 

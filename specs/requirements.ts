@@ -117,7 +117,7 @@ export const requirements = [
   {
     id: 'LOC-REPLACE-ACTIVE-OK', title: 'replace locations on an active image succeeds', level: 'MUST',
     source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data'],
-    passes: 'PATCH replace /locations with the same URLs and new metadata answers 200 and the metadata is stored',
+    passes: 'PATCH replace /locations with the same URLs and new metadata answers 200, the metadata is stored, and the name and tags stay as they were',
   },
   {
     id: 'LOC-REPLACE-QUEUED-ACTIVATES', title: 'replace locations on a queued image succeeds and makes it active', level: 'MUST',
