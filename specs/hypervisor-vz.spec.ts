@@ -33,6 +33,9 @@ test(findRequirement('HYPERVISOR-SCHEMA-VALID')!.title, req('HYPERVISOR-SCHEMA-V
   const [ns, prop] = await test.step('GET the namespace and its hypervisor_type property', () => Promise.all([glance.metadefNamespace(NAMESPACE), glance.metadefProperty(NAMESPACE, 'hypervisor_type')]));
   expect(ns.status).toBe(200);
   expect(prop.status).toBe(200);
+  // Control: the schemas served are the namespace and property schemas, not some laxer document.
+  expect((await schemas.document('metadefs/namespace')).name, 'name of /v2/schemas/metadefs/namespace').toBe('namespace');
+  expect((await schemas.document('metadefs/property')).name, 'name of /v2/schemas/metadefs/property').toBe('property');
   expect(await schemas.errors('metadefs/namespace', ns.json()), 'namespace against /v2/schemas/metadefs/namespace').toEqual([]);
   expect(await schemas.errors('metadefs/property', prop.json()), 'property against /v2/schemas/metadefs/property').toEqual([]);
 });

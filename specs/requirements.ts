@@ -164,7 +164,7 @@ export const requirements = [
     id: 'HYPERVISOR-SCHEMA-VALID', title: 'the hypervisor namespace and property validate against the metadef schemas', level: 'MUST',
     source: { clause: 'Metadata definitions API: namespace and property schemas', url: `${METADEFS_REF}#get-namespace-details` },
     needs: ['metadefs'],
-    passes: 'the namespace body validates against /v2/schemas/metadefs/namespace and the property against /v2/schemas/metadefs/property',
+    passes: 'the namespace body validates against /v2/schemas/metadefs/namespace and the property against /v2/schemas/metadefs/property (schemas named namespace and property)',
   },
   {
     id: 'HYPERVISOR-NAMESPACE-LISTED', title: 'OS::Compute::Hypervisor appears in the namespace list', level: 'MUST',
@@ -288,7 +288,7 @@ export const requirements = [
   {
     id: 'RANGE-DEPRECATED-INVALID-NO-5XX', title: 'an invalid deprecated Content-Range is refused cleanly, never with 5xx', level: 'MUST',
     source: rfc(7231, '6.6'), needs: ['image-data'],
-    passes: 'Content-Range: bytes */SIZE, garbage, a stop past the end (or just one past the last byte), a stop before the start or beyond its own length → 200 with the whole image or 416, never 5xx',
+    passes: 'Content-Range: bytes */SIZE, garbage, text before or after the value, a stop past the end (or just one past the last byte), a stop before the start or at or beyond its own length → 200 with the whole image or 416, never 5xx',
   },
   {
     id: 'RANGE-NO-DATA-204', title: 'a Range on an image without data → 204, never 5xx', level: 'MUST',
