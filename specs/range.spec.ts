@@ -59,6 +59,7 @@ const cases: RangeCase[] = [
   { id: 'RANGE-INVALID-IGNORED', name: 'dash alone (bytes=-)', headers: range('bytes=-'), expected: whole },
   { id: 'RANGE-INVALID-IGNORED', name: 'trailing garbage (bytes=0-4junk)', headers: range('bytes=0-4junk'), expected: whole },
   { id: 'RANGE-INVALID-IGNORED', name: 'leading garbage (bytes=x1-2)', headers: range('bytes=x1-2'), expected: whole },
+  { id: 'RANGE-INVALID-IGNORED', name: 'garbage in a suffix (bytes=-x1)', headers: range('bytes=-x1'), expected: whole },
   { id: 'RANGE-UNKNOWN-UNIT-IGNORED', name: 'items=0-4', headers: range('items=0-4'), expected: whole },
   { id: 'RANGE-MULTIPLE', name: 'bytes=0-1,4-5', headers: range('bytes=0-1,4-5'), expected: { kind: 'several', ranges: [[0, 1], [4, 5]] } },
   { id: 'RANGE-MULTIPLE', name: 'bytes=0-9, 500-509', headers: range('bytes=0-9, 500-509'), expected: { kind: 'several', ranges: [[0, 9], [500, 509]] } },
