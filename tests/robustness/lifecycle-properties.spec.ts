@@ -219,7 +219,7 @@ test.describe('image lifecycle under random call sequences @property', () => {
         }
         sequences++;
       }),
-      { numRuns: runs(40, 1_000), seed: SEED },
+      { numRuns: runs(40, 3_000), seed: SEED },
     );
     // The server still answers.
     expect((await client.send('GET', '/healthcheck')).status).toBe(200);
