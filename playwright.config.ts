@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { isCI, loadSuiteConfig } from './fixtures/config';
+import { isCI, loadSuiteConfig } from './harness/config';
 
 /**
  * The conformance suite. Without GLANCE_URL (or Keystone variables) it runs against the embedded

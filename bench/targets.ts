@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-export const ROOT = path.resolve(__dirname, '..');
-const LAUNCHER = path.join(ROOT, 'scripts', 'real-glance');
+import { LAUNCHER, ROOT } from '../harness/paths';
+export { ROOT };
 
 /** VmRSS and VmHWM (peak) of a process in bytes, from /proc; null where there is no /proc. */
 export function memoryOf(pid: number): { rss: number; peak: number } | null {

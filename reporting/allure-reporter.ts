@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Suite } from '@playwright/test/reporter';
 import { AllureReporter } from 'allure-playwright';
-import { loadSuiteConfig } from '../fixtures/config';
-import { readTargetInfo, type TargetInfo } from '../fixtures/target';
-import { featureOf, findRequirement } from '../specs/requirements';
+import { loadSuiteConfig } from '../harness/config';
+import { readTargetInfo, type TargetInfo } from '../harness/target';
+import { featureOf, findRequirement } from '../catalog/requirements';
 
 /**
  * allure-playwright, configured for conformance: results go to `<reportDir>/allure-results`

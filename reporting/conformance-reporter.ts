@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { loadSuiteConfig, ROOT } from '../fixtures/config';
-import type { Exchange } from '../fixtures/evidence';
-import { readTargetInfo, type TargetInfo } from '../fixtures/target';
-import { featureOf, findRequirement, requirements, type Requirement } from '../specs/requirements';
+import { loadSuiteConfig, ROOT } from '../harness/config';
+import type { Exchange } from '../harness/evidence';
+import { readTargetInfo, type TargetInfo } from '../harness/target';
+import { featureOf, findRequirement, requirements, type Requirement } from '../catalog/requirements';
 import { renderConformanceHtml } from './html-report';
 import { combine, overall, testVerdict, type Overall, type Verdict } from './verdicts';
 

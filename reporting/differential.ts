@@ -1,4 +1,4 @@
-import type { Exchange } from '../fixtures/evidence';
+import type { Exchange } from '../harness/evidence';
 import type { ConformanceReport } from './conformance-reporter';
 
 /**

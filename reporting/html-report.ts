@@ -1,4 +1,4 @@
-import type { Exchange, RecordedMessage } from '../fixtures/evidence';
+import type { Exchange, RecordedMessage } from '../harness/evidence';
 import type { ConformanceReport, RequirementReport, TestReport } from './conformance-reporter';
 import { badge, esc, formatDuration, link, OVERALL_HELP, page, VERDICT_HELP, VERDICT_LABEL, VERDICT_ORDER } from './html-kit';
 import type { Verdict } from './verdicts';

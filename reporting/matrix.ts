@@ -1,4 +1,4 @@
-import { featureOf, requirements as catalog } from '../specs/requirements';
+import { featureOf, requirements as catalog } from '../catalog/requirements';
 import { summarize, type ConformanceReport, type RequirementReport } from './conformance-reporter';
 import { badge, esc, formatDuration, OVERALL_HELP, page, safeHref, VERDICT_HELP, VERDICT_LABEL, VERDICT_ORDER } from './html-kit';
 import type { Verdict } from './verdicts';

@@ -1,5 +1,5 @@
-import { isAssertionMessage } from '../fixtures/errors';
-import type { Level } from '../specs/requirements';
+import { isAssertionMessage } from '../harness/errors';
+import type { Level } from '../catalog/requirements';
 
 /** The judgement on one requirement (or one test of it). */
 export type Verdict = 'pass' | 'fail' | 'non-strict' | 'not-applicable' | 'error';

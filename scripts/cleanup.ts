@@ -1,8 +1,8 @@
-import { authenticate } from '../fixtures/auth';
-import { loadSuiteConfig } from '../fixtures/config';
-import { TargetUnusable } from '../fixtures/errors';
-import { sweepImages } from '../fixtures/sweeper';
-import { endpointOf, RUN_TAG, runTag } from '../fixtures/target';
+import { authenticate } from '../harness/auth';
+import { loadSuiteConfig } from '../harness/config';
+import { TargetUnusable } from '../harness/errors';
+import { sweepImages } from '../harness/sweeper';
+import { endpointOf, RUN_TAG, runTag } from '../harness/target';
 
 /**
  * `npm run cleanup [-- --run ID]`: deletes the images the suite left on the target — every suite

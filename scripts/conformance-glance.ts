@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../fixtures/config';
+import { LAUNCHER, ROOT } from '../harness/paths';
 
 /**
  * `npm run conformance:glance [-- --hidden-locations] [--keystone [--member-only] [--policy strict]] [conformance args]`:
@@ -13,7 +13,6 @@ import { ROOT } from '../fixtures/config';
  * catalog) and uses the admin from STATE/clouds.yaml as GLANCE_ADMIN_OS_CLOUD for deactivation;
  * --member-only leaves the admin identity out. --policy strict: the launcher's GLANCE_POLICY=strict.
  */
-const LAUNCHER = path.join(ROOT, 'scripts', 'real-glance');
 
 /** `export NAME=value` / `export NAME='value'` lines of an openrc file written by the launcher. */
 export function readOpenrc(file: string): Record<string, string> {

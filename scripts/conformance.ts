@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadSuiteConfig, ROOT } from '../fixtures/config';
-import { TargetUnusable } from '../fixtures/errors';
-import { discoverTarget } from '../fixtures/target';
+import { loadSuiteConfig, ROOT } from '../harness/config';
+import { TargetUnusable } from '../harness/errors';
+import { discoverTarget } from '../harness/target';
 import type { ConformanceReport } from '../reporting/conformance-reporter';
 import { describeDifferences, gate, readExpectations } from '../reporting/expectations';
 import { EXIT_CODE } from '../reporting/verdicts';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../fixtures/config';
+import { ROOT } from '../harness/config';
 import type { ConformanceReport } from '../reporting/conformance-reporter';
 import { compareReports, declaredKeys, describeDivergence, undeclared } from '../reporting/differential';
 

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startReferenceServer } from '../reference-server';
-import { requirements } from '../specs/requirements';
+import { requirements } from '../catalog/requirements';
+import { ROOT } from '../harness/paths';
 
 /**
  * The test command of `npm run mutation` (Stryker's command runner): one run of the conformance
@@ -22,7 +23,6 @@ import { requirements } from '../specs/requirements';
  * Without a mutant (Stryker's dry run, or by hand), MUTATION_SHOW_MULTIPLE_LOCATIONS=false runs
  * the suite in the other location mode.
  */
-const ROOT = path.resolve(__dirname, '..');
 
 /** Which spec files exercise each mutated module. */
 const SPECS_OF: Record<string, string[]> = {

@@ -1,7 +1,7 @@
 import { expect, req, test } from '../fixtures/test';
-import { compiles, versionsErrors } from '../fixtures/schemas';
-import { runTag } from '../fixtures/target';
-import { findRequirement } from './requirements';
+import { compiles, versionsErrors } from '../harness/schemas';
+import { runTag } from '../harness/target';
+import { findRequirement } from '../catalog/requirements';
 
 /** Discovery: what every client reads first — the versions document and the image schemas. */
 

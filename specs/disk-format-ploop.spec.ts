@@ -1,7 +1,7 @@
 import { expect, req, test } from '../fixtures/test';
-import { imageBytes, md5 } from '../fixtures/data';
-import { RUN_TAG, runTag } from '../fixtures/target';
-import { findRequirement } from './requirements';
+import { imageBytes, md5 } from '../harness/data';
+import { RUN_TAG, runTag } from '../harness/target';
+import { findRequirement } from '../catalog/requirements';
 
 /** Spec item 3 — ploop is a supported disk format: listed in the schema and usable end to end. */
 

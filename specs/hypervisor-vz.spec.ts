@@ -1,6 +1,6 @@
-import type { GlanceClient } from '../fixtures/glance-client';
+import type { GlanceClient } from '../harness/glance-client';
 import { expect, req, test } from '../fixtures/test';
-import { findRequirement } from './requirements';
+import { findRequirement } from '../catalog/requirements';
 
 /** Spec item 2 — Virtuozzo: the OS::Compute::Hypervisor metadef lists `vz` as a hypervisor_type. */
 

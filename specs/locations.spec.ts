@@ -1,9 +1,9 @@
 import { expect, req, test } from '../fixtures/test';
-import type { PatchOp } from '../fixtures/glance-client';
+import type { PatchOp } from '../harness/glance-client';
 import type { ImageSpec, ManagedImage, ReachableStatus } from '../fixtures/images';
-import { skipIfForbiddenByPolicy } from '../fixtures/policy';
-import { RUN_TAG } from '../fixtures/target';
-import { findRequirement, type RequirementId } from './requirements';
+import { skipIfForbiddenByPolicy } from '../harness/policy';
+import { RUN_TAG } from '../harness/target';
+import { findRequirement, type RequirementId } from '../catalog/requirements';
 
 /**
  * Spec item 1 — location updates vs. image status (show_multiple_locations = True).

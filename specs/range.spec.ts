@@ -1,8 +1,8 @@
 import { ESCALATION, expect, req, test } from '../fixtures/test';
-import { parseContentRange, partsOf } from '../fixtures/byteranges';
-import { imageBytes } from '../fixtures/data';
-import type { GlanceResponse, RawHeaders } from '../fixtures/glance-client';
-import { findRequirement, type RequirementId } from './requirements';
+import { parseContentRange, partsOf } from '../harness/byteranges';
+import { imageBytes } from '../harness/data';
+import type { GlanceResponse, RawHeaders } from '../harness/glance-client';
+import { findRequirement, type RequirementId } from '../catalog/requirements';
 
 /**
  * Spec item 4 — ranged downloads of GET /v2/images/{id}/file (RFC 7233), every edge, each answer

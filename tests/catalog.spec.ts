@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { FEATURES, featureOf, requirements } from '../specs/requirements';
+import { FEATURES, featureOf, requirements } from '../catalog/requirements';
 import { ROOT } from './support/run-suite';
 
 /** The catalog and the specs must describe the same set of requirements, one requirement per test. */

@@ -2,9 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { authenticate } from '../fixtures/auth';
+import { authenticate } from '../harness/auth';
 import type { ConformanceReport } from '../reporting/conformance-reporter';
 import { readOpenrc } from '../scripts/conformance-glance';
+import { LAUNCHER } from '../harness/paths';
 import { freePort, ROOT, runSuite, verdictsOf, type SuiteRun } from './support/run-suite';
 
 /**
@@ -19,7 +20,6 @@ import { freePort, ROOT, runSuite, verdictsOf, type SuiteRun } from './support/r
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 test.skip(process.env.SKIP_REAL_GLANCE === '1' && !process.env.CI, 'SKIP_REAL_GLANCE=1');
 
-const LAUNCHER = path.join(ROOT, 'scripts', 'real-glance');
 const STATE = path.join(ROOT, '.state', 'real-glance-keystone-ci');
 const TOKEN_LIFETIME_S = 45;
 const LAUNCH_ENV = {

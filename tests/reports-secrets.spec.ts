@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { REDACTED } from '../fixtures/evidence';
+import { REDACTED } from '../harness/evidence';
 import { brokenRun, filesUnder } from './support/report-runs';
 import { ROOT } from './support/run-suite';
 

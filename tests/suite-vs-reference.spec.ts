@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startReferenceServer, type ReferenceServerOptions } from '../reference-server';
-import { requirements } from '../specs/requirements';
+import { requirements } from '../catalog/requirements';
 import { freePort, runSuite, verdictsOf } from './support/run-suite';
 
 /** The suite and the reference server prove each other: every requirement that applies passes. */

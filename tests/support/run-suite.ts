@@ -4,7 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import type { ConformanceReport } from '../../reporting/conformance-reporter';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+export { ROOT } from '../../harness/paths';
+import { ROOT } from '../../harness/paths';
 
 export interface SuiteRun {
   exitCode: number;

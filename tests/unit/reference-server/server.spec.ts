@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startReferenceServer, type ReferenceServer } from '../../../reference-server/index';
+import { startReferenceServer, type ReferenceServer } from '../../../reference-server';
 
 const DATA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const MD5 = '1803a4cd3eebb1d125028db31a0ad281';

@@ -1,0 +1,10 @@
+import path from 'node:path';
+
+/** The project's root: every other path of the project is derived from here, nowhere else. */
+export const ROOT = path.resolve(__dirname, '..');
+
+/** Where long-lived local state (real Glance, Keystone, caches) lives; ignored by git. */
+export const STATE_DIR = path.join(ROOT, '.state');
+
+/** The real-Glance launcher. */
+export const LAUNCHER = path.join(ROOT, 'scripts', 'real-glance');
