@@ -220,7 +220,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     let referenceSuite: SuiteRun | undefined;
     let glanceSuite: SuiteRun | undefined;
     if (options.suites) {
-      options.log('suite against the reference server (npx tsx scripts/conformance.ts)');
+      options.log('suite against the reference server (npx tsx cli/main.ts)');
       referenceSuite = await timeSuite('reference', options.workDir, undefined);
       if (glance) {
         options.log(`suite against real Glance (GLANCE_URL=${glance.url})`);

@@ -1,4 +1,4 @@
-/** Wall time of one conformance run (`npx tsx scripts/conformance.ts`), reports kept out of the project's reports/. */
+/** Wall time of one conformance run (`npx tsx cli/main.ts`), reports kept out of the project's reports/. */
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +26,7 @@ export async function timeSuite(name: string, workDir: string, glanceUrl: string
   try {
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       // detached: its own process group, so a timeout can stop npx, tsx and Playwright's workers together.
-      const child = spawn('npx', ['tsx', 'scripts/conformance.ts'], { cwd: ROOT, env, stdio: ['ignore', fd, fd], detached: true });
+      const child = spawn('npx', ['tsx', 'cli/main.ts'], { cwd: ROOT, env, stdio: ['ignore', fd, fd], detached: true });
       const timer = setTimeout(() => {
         try {
           process.kill(-child.pid!, 'SIGKILL');

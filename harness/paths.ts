@@ -6,5 +6,8 @@ export const ROOT = path.resolve(__dirname, '..');
 /** Where long-lived local state (real Glance, Keystone, caches) lives; ignored by git. */
 export const STATE_DIR = path.join(ROOT, '.state');
 
+/** The command-line entry point (`glance-conformance`, the package's bin). */
+export const CLI = path.join(ROOT, 'cli', 'main.ts');
+
 /** The real-Glance launcher. */
 export const LAUNCHER = path.join(ROOT, 'scripts', 'real-glance');

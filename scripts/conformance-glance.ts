@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { LAUNCHER, ROOT } from '../harness/paths';
+import { CLI, LAUNCHER, ROOT } from '../harness/paths';
 
 /**
  * `npm run conformance:glance [-- --hidden-locations] [--keystone [--member-only] [--policy strict]] [conformance args]`:
@@ -72,7 +72,7 @@ function main(): number {
       Object.assign(suiteEnv, readOpenrc(path.join(stateDir, 'openrc-member')));
       if (!memberOnly) Object.assign(suiteEnv, { OS_CLIENT_CONFIG_FILE: path.join(stateDir, 'clouds.yaml'), GLANCE_ADMIN_OS_CLOUD: 'conformance-admin' });
     }
-    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance.ts'), ...args], {
+    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...args], {
       cwd: ROOT,
       stdio: 'inherit',
       env: suiteEnv,

@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { startReferenceServer } from '../reference-server';
 import { requirements } from '../catalog/requirements';
-import { ROOT } from '../harness/paths';
+import { CLI, ROOT } from '../harness/paths';
 
 /**
  * The test command of `npm run mutation` (Stryker's command runner): one run of the conformance
- * suite (scripts/conformance.ts, GLANCE_URL mode) against a reference server started here — the
+ * suite (cli/main.ts, GLANCE_URL mode) against a reference server started here — the
  * mutated one, since Stryker runs this in its sandbox with __STRYKER_ACTIVE_MUTANT__ set — on a free
  * port of its own and with its own report folder, so that concurrent runs never meet. (Starting it
  * here rather than as Playwright's webServer saves a process start per run.) The run is gated
@@ -115,7 +115,7 @@ async function runSuite(url: string, args: string[], showMultipleLocations: bool
     CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'),
     CONFORMANCE_WORKERS: process.env.MUTATION_WORKERS ?? '1',
   });
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance.ts'), '--expect', baseline(dir, showMultipleLocations), ...args], {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), CLI, '--expect', baseline(dir, showMultipleLocations), ...args], {
     cwd: ROOT,
     env,
     stdio: process.env.MUTATION_VERBOSE ? 'inherit' : 'ignore',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startReferenceServer, type ReferenceServer } from '../../reference-server';
 import { ROOT, runSuite, verdictsOf } from '../support/run-suite';
+import { CLI } from '../../harness/paths';
 
 /**
  * Suite-side reliability against a target of its own (GLANCE_URL → a reference server started here):
@@ -57,7 +58,7 @@ for (const how of ['Ctrl-C (SIGINT to the whole process group)', 'SIGINT to the 
     const env = cleanEnv({ GLANCE_URL: server.url, CONFORMANCE_REPORT_DIR: dir, CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'), CONFORMANCE_WORKERS: '2' });
     let child: ChildProcess | undefined;
     try {
-      child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance.ts')], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, [require.resolve('tsx/cli'), CLI], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stdout!.on('data', (d) => (output += d));
       child.stderr!.on('data', (d) => (output += d));
@@ -81,7 +82,7 @@ for (const how of ['Ctrl-C (SIGINT to the whole process group)', 'SIGINT to the 
 
       const left = (await imagesOn(server)).length;
       test.info().annotations.push({ type: 'left before cleanup', description: String(left) });
-      const cleanup = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'cleanup.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const cleanup = spawn(process.execPath, [require.resolve('tsx/cli'), CLI, 'cleanup'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let cleanupOutput = '';
       cleanup.stdout!.on('data', (d) => (cleanupOutput += d));
       cleanup.stderr!.on('data', (d) => (cleanupOutput += d));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ConformanceReport } from '../../reporting/conformance-reporter';
 
 export { ROOT } from '../../harness/paths';
-import { ROOT } from '../../harness/paths';
+import { CLI, ROOT } from '../../harness/paths';
 
 export interface SuiteRun {
   exitCode: number;
@@ -29,7 +29,7 @@ export async function runSuite(env: Record<string, string>, args: string[] = [],
   const dir = reportDir ?? fs.mkdtempSync(path.join(ROOT, 'test-results', 'suite-run-'));
   const clean: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(clean)) if (/^(OS_|GLANCE_|REFERENCE_|CONFORMANCE_)/.test(key)) delete clean[key];
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance.ts'), ...args], {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), CLI, ...args], {
     cwd: ROOT,
     env: { ...clean, CONFORMANCE_REPORT_DIR: dir, CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'), CONFORMANCE_WORKERS: '2', ...env },
   });

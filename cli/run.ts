@@ -27,8 +27,8 @@ function splitArgs(argv: string[]): { expectFile?: string; playwrightArgs: strin
   return { expectFile: expectFile && path.resolve(expectFile), playwrightArgs };
 }
 
-async function main(): Promise<number> {
-  const { expectFile, playwrightArgs: args } = splitArgs(process.argv.slice(2));
+export async function runConformance(argv: string[]): Promise<number> {
+  const { expectFile, playwrightArgs: args } = splitArgs(argv);
   const expectations = expectFile ? readExpectations(expectFile) : undefined;
   const config = loadSuiteConfig();
   if (config.target.kind === 'remote') {
@@ -77,10 +77,3 @@ async function main(): Promise<number> {
   return EXIT_CODE[report.verdict];
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(`glance-conformance: ${(e as Error).message}`);
-    process.exit(2);
-  },
-);

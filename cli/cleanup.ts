@@ -1,6 +1,5 @@
 import { authenticate } from '../harness/auth';
 import { loadSuiteConfig } from '../harness/config';
-import { TargetUnusable } from '../harness/errors';
 import { sweepImages } from '../harness/sweeper';
 import { endpointOf, RUN_TAG, runTag } from '../harness/target';
 
@@ -8,9 +7,9 @@ import { endpointOf, RUN_TAG, runTag } from '../harness/target';
  * `npm run cleanup [-- --run ID]`: deletes the images the suite left on the target — every suite
  * image, or only one run's when another run may be going on at the same time.
  */
-async function main(): Promise<number> {
-  const runAt = process.argv.indexOf('--run');
-  const tag = runAt > 0 ? runTag(process.argv[runAt + 1] ?? '') : RUN_TAG;
+export async function cleanup(argv: string[]): Promise<number> {
+  const runAt = argv.indexOf('--run');
+  const tag = runAt >= 0 ? runTag(argv[runAt + 1] ?? '') : RUN_TAG;
   const config = loadSuiteConfig();
   if (config.target.kind === 'embedded') {
     console.log('glance-conformance: the embedded reference server keeps nothing between runs; set GLANCE_URL to clean a deployment');
@@ -23,10 +22,3 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(`glance-conformance: ${e instanceof TargetUnusable ? e.message : (e as Error).message}`);
-    process.exit(2);
-  },
-);
