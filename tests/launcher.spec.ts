@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import {
+  freePort,
+  LaunchError,
+  logFile,
+  pidFile,
+  runningPid,
+  startDaemon,
+  startTimeOf,
+  stopDaemon,
+} from '../launcher/supervisor';
+import { ROOT } from '../harness/paths';
+
+/** The launcher's supervisor, on plain Node daemons (no Glance needed): start, readiness, group stop, failures. */
+
+const stateDir = () => fs.mkdtempSync(path.join(ROOT, 'test-results', 'launcher-'));
+
+/** An HTTP server on PORT that forks a grandchild into its group, the way glance-api forks its workers. */
+const SERVER = `
+const { spawn } = require('node:child_process');
+const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+require('node:fs').writeFileSync(process.env.WORKER_PID_FILE, String(worker.pid));
+console.log('serving');
+require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');`;
+
+/** Zombies count as gone: the daemon's parent (this runner) may not have reaped it yet. */
+const alive = (pid: number) => startTimeOf(pid) !== undefined;
+
+test('a daemon is ready when its URL answers; a stop from another process ends its whole group', async () => {
+  const dir = stateDir();
+  const port = await freePort();
+  const workerPidFile = path.join(dir, 'worker');
+  const daemon = await startDaemon({
+    name: 'web',
+    command: process.execPath,
+    args: ['-e', SERVER],
+    stateDir: dir,
+    env: { ...process.env, PORT: String(port), WORKER_PID_FILE: workerPidFile },
+    ready: { url: `http://127.0.0.1:${port}/` },
+  });
+  expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+  expect(runningPid(dir, 'web')).toBe(daemon.pid);
+  expect(fs.readFileSync(logFile(dir, 'web'), 'utf8')).toContain('serving');
+  const worker = Number(fs.readFileSync(workerPidFile, 'utf8'));
+  expect(alive(worker)).toBe(true);
+  // Another process, knowing only the state dir: the pid file is all it needs.
+  const script = `require('${path.join(ROOT, 'launcher', 'supervisor.ts')}').stopDaemon(process.argv[1], 'web')
+    .then((stopped) => process.stdout.write(String(stopped)))`;
+  const stop = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script, dir], { encoding: 'utf8', cwd: ROOT });
+  expect(stop.stdout.trim(), stop.stderr).toBe('true');
+  expect(alive(daemon.pid)).toBe(false);
+  expect(alive(worker), 'the forked worker went with its group').toBe(false);
+  expect(fs.existsSync(pidFile(dir, 'web'))).toBe(false);
+  expect(await stopDaemon(dir, 'web'), 'nothing left to stop').toBe(false);
+});
+
+test('a port readiness check; a stale pid file of a reused pid is not signalled', async () => {
+  const dir = stateDir();
+  const port = await freePort();
+  const daemon = await startDaemon({
+    name: 'tcp',
+    command: process.execPath,
+    args: ['-e', `require('node:net').createServer((c) => c.end()).listen(${port}, '127.0.0.1')`],
+    stateDir: dir,
+    ready: { port },
+  });
+  const other = pidFile(dir, 'other');
+  // This test runner's own pid with a wrong start time: a pid the kernel handed to somebody else since.
+  fs.writeFileSync(other, `${process.pid} 1\n`);
+  expect(runningPid(dir, 'other')).toBeUndefined();
+  expect(await stopDaemon(dir, 'other')).toBe(false);
+  await daemon.stop();
+  expect(alive(daemon.pid)).toBe(false);
+});
+
+test('a daemon that exits during start-up, or is not ready in time, fails with its log tail and is not left behind', async () => {
+  const dir = stateDir();
+  const port = await freePort();
+  const crash = startDaemon({
+    name: 'crash',
+    command: process.execPath,
+    args: ['-e', 'console.error("config error: no such option"); process.exit(3)'],
+    stateDir: dir,
+    ready: { port },
+  });
+  await expect(crash).rejects.toThrow(LaunchError);
+  await expect(crash).rejects.toThrow(/crash exited during start-up \(exit code 3\)[^]*config error: no such option/);
+  const slow = startDaemon({
+    name: 'silent',
+    command: process.execPath,
+    args: ['-e', 'setInterval(() => {}, 1000)'],
+    stateDir: dir,
+    ready: { port },
+    timeoutMs: 1_000,
+  });
+  await expect(slow).rejects.toThrow(new RegExp(`silent did not accept on 127\\.0\\.0\\.1:${port} within 1 s \\(stopped\\)`));
+  expect(runningPid(dir, 'silent')).toBeUndefined();
+  await expect(
+    startDaemon({ name: 'missing', command: '/nonexistent/daemon', args: [], stateDir: dir, ready: { port } }),
+  ).rejects.toThrow(/cannot start missing \(\/nonexistent\/daemon\): .*ENOENT/);
+});
