@@ -9,9 +9,11 @@ import { HttpError, internalError } from './errors';
 import type { Exchange, Handler, ServerState } from './handlers/exchange';
 import { deactivateImage, reactivateImage } from './handlers/image-actions';
 import { downloadImageData, stageImageData, uploadImageData } from './handlers/image-data';
+import { addImageLocation, listImageLocations } from './handlers/image-locations';
 import { createImage, deleteImage, listImages, showImage, updateImage } from './handlers/images';
 import * as metadefs from './handlers/metadefs';
 import { showSchema } from './handlers/schemas';
+import { listImageTasks, listTasks, showTask } from './handlers/tasks';
 import { origin, sendError, sendJson, sendText } from './http';
 import { Router } from './router';
 import { apiPath, versionsDocument } from './versions';
@@ -27,6 +29,11 @@ export function buildRouter(): Router<Handler> {
     .add('GET', '/v2/images/:id/file', downloadImageData)
     .add('PUT', '/v2/images/:id/file', uploadImageData)
     .add('PUT', '/v2/images/:id/stage', stageImageData)
+    .add('POST', '/v2/images/:id/locations', addImageLocation)
+    .add('GET', '/v2/images/:id/locations', listImageLocations)
+    .add('GET', '/v2/images/:id/tasks', listImageTasks)
+    .add('GET', '/v2/tasks', listTasks)
+    .add('GET', '/v2/tasks/:id', showTask)
     .add('POST', '/v2/images/:id/actions/deactivate', deactivateImage)
     .add('POST', '/v2/images/:id/actions/reactivate', reactivateImage)
     .add('GET', '/v2/schemas/:name', showSchema)

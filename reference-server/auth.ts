@@ -8,13 +8,15 @@ import { httpError, HttpError } from './errors';
 import type { ResolvedOptions } from './options';
 
 export interface RequestContext {
+  /** False in no-auth mode, where the reference grants what Glance's policy would refuse (policy.ts). */
+  authenticated: boolean;
   isAdmin: boolean;
   project: string | null;
   user: string | null;
   roles: string[];
 }
 
-const NO_AUTH_CONTEXT: RequestContext = { isAdmin: true, project: null, user: null, roles: [] };
+const NO_AUTH_CONTEXT: RequestContext = { authenticated: false, isAdmin: true, project: null, user: null, roles: [] };
 
 const UNAUTHORIZED_MESSAGE =
   'This server could not verify that you are authorized to access the document you requested. ' +
@@ -31,7 +33,7 @@ export function authenticate(req: IncomingMessage, auth: ResolvedOptions['auth']
   const entry = typeof presented === 'string' ? auth.tokens.find((t) => t.token === presented) : undefined;
   if (!entry) throw unauthorized();
   const roles = entry.roles.map((role) => role.toLowerCase());
-  return { isAdmin: roles.includes('admin'), project: entry.project, user: entry.user ?? null, roles };
+  return { authenticated: true, isAdmin: roles.includes('admin'), project: entry.project, user: entry.user ?? null, roles };
 }
 
 /** Zed's legacy policy: admins, or anyone in the owning project, may change an image. */

@@ -9,6 +9,7 @@ import { probeLocation } from './locations';
 import { MetadefCatalog } from './metadefs';
 import { resolveOptions, type ReferenceServerOptions } from './options';
 import { ImageStore } from './store';
+import { TaskStore } from './tasks';
 import { imageValidator } from './validation';
 
 export type { AuthToken, ReferenceServerOptions } from './options';
@@ -40,6 +41,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const state: ServerState = {
     options: resolved,
     store: new ImageStore(),
+    tasks: new TaskStore(),
     validateImage: imageValidator(resolved.disk_formats, resolved.container_formats),
     metadefs: new MetadefCatalog(new Date()),
     probeLocation,

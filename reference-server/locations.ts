@@ -3,9 +3,12 @@
  * http store does: a HEAD must answer 2xx with a positive Content-Length,
  * which becomes the image size; downloads GET the URL.
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 
 const PROBE_TIMEOUT_MS = 5000;
+/** A location import reads the whole remote body; generous, but never forever. */
+const DIGEST_TIMEOUT_MS = 10 * 60 * 1000;
 
 function externalUrl(url: string): URL | null {
   try {
@@ -34,4 +37,27 @@ export async function fetchLocation(url: string, signal: AbortSignal): Promise<R
   const response = await fetch(url, { signal });
   if (!response.ok || !response.body) throw new Error(`GET ${url} answered ${response.status}`);
   return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+}
+
+/** Hash algorithms Glance accepts in `validation_data` (`os_hash_algo`), with their digest sizes in bytes. */
+export const HASH_DIGEST_BYTES: Readonly<Record<string, number>> = { sha1: 20, sha256: 32, sha512: 64, md5: 16 };
+
+export interface LocationDigest {
+  size: number;
+  checksum: string;
+  hash: string;
+}
+
+/** Reads the data at `url` once, as Glance's location import does: md5 checksum and the `algo` hash. */
+export async function digestLocation(url: string, algo: string, signal?: AbortSignal): Promise<LocationDigest> {
+  const body = await fetchLocation(url, signal ?? AbortSignal.timeout(DIGEST_TIMEOUT_MS));
+  const md5 = createHash('md5');
+  const hash = createHash(algo);
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    md5.update(chunk);
+    hash.update(chunk);
+  }
+  return { size, checksum: md5.digest('hex'), hash: hash.digest('hex') };
 }

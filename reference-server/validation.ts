@@ -1,14 +1,15 @@
 /**
- * Validates request documents against the image schema with ajv, and words
+ * Validates request documents against Glance's schemas with ajv, and words
  * failures like python-jsonschema's first line, which Glance puts after
- * "Provided object does not match schema 'image': ".
+ * "Provided object does not match schema '<name>': ".
  */
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type AnySchema, type ErrorObject } from 'ajv';
 import { httpError } from './errors';
 import { pythonRepr } from './python-format';
 import { imageSchema } from './schemas';
 
 export type ImageValidator = (document: Record<string, unknown>) => void;
+export type DocumentValidator = (document: unknown) => void;
 
 function describe(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
@@ -29,6 +30,9 @@ function describe(error: ErrorObject): string {
       return `${pythonRepr(error.data)} does not match ${pythonRepr(params.pattern)}`;
     case 'additionalProperties':
       return `Additional properties are not allowed (${pythonRepr(params.additionalProperty)} was unexpected)`;
+    // draft-07's `dependencies` stands for Glance's `dependentRequired`, which jsonschema words this way.
+    case 'dependencies':
+      return `${pythonRepr(params.missingProperty)} is a dependency of ${pythonRepr(params.property)}`;
     default:
       return `${pythonRepr(error.data)} ${error.message ?? 'is invalid'}`;
   }
@@ -49,16 +53,23 @@ function checkSizes(document: Record<string, unknown>): void {
   }
 }
 
-export function imageValidator(diskFormats: string[], containerFormats: string[]): ImageValidator {
-  // Glance's schema carries non-validation keywords (name, links, readOnly…): not strict.
+/** A validator answering Glance's 400 for documents that do not match `schema`, named `name` in the message. */
+export function documentValidator(name: string, schema: AnySchema): DocumentValidator {
+  // Glance's schemas carry non-validation keywords (name, links, readOnly…): not strict.
   const ajv = new Ajv({ strict: false, verbose: true });
-  const validate = ajv.compile(imageSchema(diskFormats, containerFormats));
+  const validate = ajv.compile(schema);
   return (document) => {
-    if (!validate(document)) {
-      const first = validate.errors?.[0];
-      const reason = first ? describe(first) : 'is invalid';
-      throw httpError(400, `Provided object does not match schema 'image': ${reason}`);
-    }
+    if (validate(document)) return;
+    const first = validate.errors?.[0];
+    const reason = first ? describe(first) : 'is invalid';
+    throw httpError(400, `Provided object does not match schema '${name}': ${reason}`);
+  };
+}
+
+export function imageValidator(diskFormats: string[], containerFormats: string[]): ImageValidator {
+  const validate = documentValidator('image', imageSchema(diskFormats, containerFormats));
+  return (document) => {
+    validate(document);
     checkSizes(document);
   };
 }

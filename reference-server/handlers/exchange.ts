@@ -5,12 +5,14 @@ import type { MetadefCatalog } from '../metadefs';
 import type { ResolvedOptions } from '../options';
 import type { Params } from '../router';
 import type { ImageStore } from '../store';
+import type { TaskStore } from '../tasks';
 import type { ImageValidator } from '../validation';
 
 /** Per-server state: built once by startReferenceServer, shared by its handlers. */
 export interface ServerState {
   options: ResolvedOptions;
   store: ImageStore;
+  tasks: TaskStore;
   validateImage: ImageValidator;
   metadefs: MetadefCatalog;
   probeLocation(url: string): Promise<number | null>;

@@ -32,7 +32,7 @@ function image(overrides: Partial<ImageRecord> = {}): ImageRecord {
 
 function environment(overrides: Partial<PatchEnvironment> = {}): PatchEnvironment {
   return {
-    context: { isAdmin: true, project: null, user: null, roles: [] },
+    context: { authenticated: false, isAdmin: true, project: null, user: null, roles: [] },
     showMultipleLocations: true,
     probeLocation: async (url) => (url === GOOD ? 32 : url === OTHER ? 12 : null),
     ...overrides,
