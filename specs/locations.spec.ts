@@ -1,13 +1,13 @@
-import { expect, req, test } from '../fixtures/test';
-import type { PatchOp } from '../harness/glance-client';
+import { expect, requirement, test } from '../fixtures/test';
 import type { ImageSpec, ManagedImage, ReachableStatus } from '../fixtures/images';
-import { skipIfForbiddenByPolicy } from '../harness/policy';
+import type { PatchOp } from '../harness/glance-client';
 import { RUN_TAG } from '../harness/target';
-import { findRequirement, type RequirementId } from '../catalog/requirements';
+import type { RequirementId } from '../catalog/requirements';
 
 /**
  * Spec item 1 — location updates vs. image status (show_multiple_locations = True).
  * Remove is allowed only on active images, replace (and add) only on active or queued ones.
+ * Each test: arrange (an image in a status), act (one PATCH), assert (the answer, then the image).
  */
 
 type LocationOp = 'remove' | 'replace' | 'add';
@@ -47,7 +47,10 @@ const conflicts: ConflictCase[] = [
   { id: 'LOC-REMOVE-QUEUED-409', op: 'remove', status: 'queued', spec: { status: 'queued' } },
   { id: 'LOC-REMOVE-SAVING-409', op: 'remove', status: 'saving', spec: { status: 'saving' } },
   { id: 'LOC-REMOVE-UPLOADING-409', op: 'remove', status: 'uploading', spec: { status: 'uploading' } },
-  { id: 'LOC-REMOVE-DEACTIVATED-409', op: 'remove', status: 'deactivated', spec: { status: 'deactivated', extraLocations: 1 } },
+  {
+    id: 'LOC-REMOVE-DEACTIVATED-409', op: 'remove', status: 'deactivated',
+    spec: { status: 'deactivated', extraLocations: 1 },
+  },
   { id: 'LOC-REPLACE-SAVING-409', op: 'replace', status: 'saving', spec: { status: 'saving' } },
   { id: 'LOC-REPLACE-UPLOADING-409', op: 'replace', status: 'uploading', spec: { status: 'uploading' } },
   { id: 'LOC-REPLACE-DEACTIVATED-409', op: 'replace', status: 'deactivated', spec: { status: 'deactivated' } },
@@ -55,122 +58,100 @@ const conflicts: ConflictCase[] = [
 ];
 
 for (const c of conflicts) {
-  test(findRequirement(c.id)!.title, req(c.id), async ({ images, glance }) => {
-    const image = await test.step(`bring an image to ${c.status}`, () => images.create(c.spec));
-    const before = urlsOf(image.record);
+  test(...requirement(c.id), async ({ images, glance }) => {
+    const image = await images.create(c.spec);
 
-    const res = await test.step(`PATCH ${c.op} /locations`, () => glance.patchImage(image.id, patchFor(c.op, image, images.newLocationUrl())));
-    skipIfForbiddenByPolicy(res, `PATCH ${c.op} /locations`);
-    expect(res.status, `${c.op} of a location on a ${c.status} image`).toBe(409);
+    const res = await glance.patchImage(image.id, patchFor(c.op, image, images.newLocationUrl()));
 
-    await test.step('the image is unchanged', async () => {
-      const after = await images.show(image.id);
-      expect(after.status, 'status after the refused update').toBe(c.status);
-      expect(urlsOf(after), 'locations after the refused update').toEqual(before);
-    });
+    expect(res).toAnswer(409, `${c.op} of a location on a ${c.status} image`);
+    const after = await images.show(image.id);
+    expect(after.status, 'status after the refused update').toBe(c.status);
+    expect(urlsOf(after), 'locations after the refused update').toEqual(urlsOf(image.record));
   });
 }
 
-test(findRequirement('LOC-REMOVE-ACTIVE-OK')!.title, req('LOC-REMOVE-ACTIVE-OK'), async ({ images, glance }) => {
-  const image = await test.step('an active image with its data and one more location', () => images.create({ status: 'active', extraLocations: 1 }));
+test(...requirement('LOC-REMOVE-ACTIVE-OK'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'active', extraLocations: 1 });
   expect(image.record.locations, 'locations of the prepared image').toHaveLength(2);
   const added = image.addedLocations[0];
   // RFC 6902 §4.1: "-" is the end of the array, so the location added at /locations/- comes last.
   expect(urlsOf(image.record).at(-1), 'the location added with PATCH add /locations/-').toBe(added);
 
-  const res = await test.step('PATCH remove the added location', () => glance.patchImage(image.id, [{ op: 'remove', path: `/locations/${indexOf(image, added)}` }]));
-  skipIfForbiddenByPolicy(res, 'PATCH remove /locations');
-  expect(res.status, 'remove of one of two locations on an active image').toBe(200);
+  const res = await glance.patchImage(image.id, [{ op: 'remove', path: `/locations/${indexOf(image, added)}` }]);
 
-  await test.step('exactly the other location remains', async () => {
-    const after = await images.show(image.id);
-    expect(after.status).toBe('active');
-    expect(urlsOf(after)).toEqual(urlsOf(image.record).filter((u) => u !== added));
-  });
-
-  await test.step('the image data is still there', async () => {
-    const res = await glance.download(image.id);
-    expect(res.status, 'download after removing the other location').toBe(200);
-    expect(res.body.equals(image.data), 'the uploaded bytes').toBe(true);
-  });
+  expect(res).toAnswer(200, 'remove of one of two locations on an active image');
+  const after = await images.show(image.id);
+  expect(after.status).toBe('active');
+  expect(urlsOf(after), 'exactly the other location remains').toEqual(urlsOf(image.record).filter((u) => u !== added));
+  const download = await glance.download(image.id);
+  expect(download, 'download after removing the other location').toAnswer(200);
+  expect(download.body.equals(image.data), 'the uploaded bytes').toBe(true);
 });
 
-test(findRequirement('LOC-REPLACE-ACTIVE-OK')!.title, req('LOC-REPLACE-ACTIVE-OK'), async ({ images, glance }) => {
-  const image = await test.step('an active image with two locations', () => images.create({ status: 'active', extraLocations: 1 }));
+test(...requirement('LOC-REPLACE-ACTIVE-OK'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'active', extraLocations: 1 });
   const added = image.addedLocations[0];
   // Glance accepts a replace on an active image when the URL set stays the same (new metadata only).
   const value = (image.record.locations ?? []).map((l) => (l.url === added ? { url: l.url, metadata: { conformance: 'replaced' } } : l));
 
-  const res = await test.step('PATCH replace /locations (same URLs, new metadata)', () => glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value }]));
-  skipIfForbiddenByPolicy(res, 'PATCH replace /locations');
-  expect(res.status, 'replace of the locations of an active image').toBe(200);
+  const res = await glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value }]);
 
-  await test.step('the new metadata is stored', async () => {
-    const after = await images.show(image.id);
-    expect(after.status).toBe('active');
-    expect(urlsOf(after)).toEqual(urlsOf(image.record));
-    expect(after.locations?.find((l) => l.url === added)?.metadata).toEqual({ conformance: 'replaced' });
-    // A location update changes the locations only: the name and the tags the image was created with stay.
-    expect(after.name, 'name after the location update').toBe(image.record.name);
-    expect(after.tags, 'tags after the location update').toEqual(expect.arrayContaining([RUN_TAG]));
-  });
+  expect(res).toAnswer(200, 'replace of the locations of an active image (same URLs, new metadata)');
+  const after = await images.show(image.id);
+  expect(after.status).toBe('active');
+  expect(urlsOf(after)).toEqual(urlsOf(image.record));
+  expect(after.locations?.find((l) => l.url === added)?.metadata, 'the new metadata').toEqual({ conformance: 'replaced' });
+  // A location update changes the locations only: the name and the tags the image was created with stay.
+  expect(after.name, 'name after the location update').toBe(image.record.name);
+  expect(after.tags, 'tags after the location update').toEqual(expect.arrayContaining([RUN_TAG]));
 });
 
-test(findRequirement('LOC-REPLACE-QUEUED-ACTIVATES')!.title, req('LOC-REPLACE-QUEUED-ACTIVATES'), async ({ images, glance }) => {
-  const image = await test.step('a queued image', () => images.create({ status: 'queued' }));
+test(...requirement('LOC-REPLACE-QUEUED-ACTIVATES'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'queued' });
   const url = images.newLocationUrl();
 
-  const res = await test.step('PATCH replace /locations with one http location', () => glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value: [{ url, metadata: {} }] }]));
-  skipIfForbiddenByPolicy(res, 'PATCH replace /locations');
-  expect(res.status, 'replace of the locations of a queued image').toBe(200);
+  const res = await glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value: [{ url, metadata: {} }] }]);
 
-  await test.step('the image is active, backed by that location', async () => {
-    const after = await images.show(image.id);
-    expect(after.status, 'status after the replace').toBe('active');
-    expect(urlsOf(after)).toEqual([url]);
-    const size = images.locationSize(url);
-    if (size !== undefined) expect(after.size, 'size taken from the location').toBe(size);
-  });
+  expect(res).toAnswer(200, 'replace of the locations of a queued image');
+  const after = await images.show(image.id);
+  expect(after.status, 'status after the replace').toBe('active');
+  expect(urlsOf(after)).toEqual([url]);
+  const size = images.locationSize(url);
+  if (size !== undefined) expect(after.size, 'size taken from the location').toBe(size);
 });
 
-test(findRequirement('LOC-REMOVE-LAST-403')!.title, req('LOC-REMOVE-LAST-403'), async ({ images, glance }) => {
-  const image = await test.step('an active image with one location', () => images.create({ status: 'active' }));
+test(...requirement('LOC-REMOVE-LAST-403'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'active' });
   expect(image.record.locations, 'locations of the uploaded image').toHaveLength(1);
 
-  const res = await test.step('PATCH remove /locations/0', () => glance.patchImage(image.id, [{ op: 'remove', path: '/locations/0' }]));
-  skipIfForbiddenByPolicy(res, 'PATCH remove /locations/0');
-  expect(res.status, 'remove of the only location').toBe(403);
+  const res = await glance.patchImage(image.id, [{ op: 'remove', path: '/locations/0' }]);
 
-  await test.step('the image keeps its location and data', async () => {
-    const after = await images.show(image.id);
-    expect(after.status).toBe('active');
-    expect(urlsOf(after)).toEqual(urlsOf(image.record));
-    const download = await glance.download(image.id);
-    expect(download.status).toBe(200);
-    expect(download.body.equals(image.data), 'downloaded bytes equal the uploaded ones').toBe(true);
-  });
+  expect(res).toAnswer(403, 'remove of the only location');
+  const after = await images.show(image.id);
+  expect(after.status).toBe('active');
+  expect(urlsOf(after)).toEqual(urlsOf(image.record));
+  const download = await glance.download(image.id);
+  expect(download).toAnswer(200);
+  expect(download.body.equals(image.data), 'downloaded bytes equal the uploaded ones').toBe(true);
 });
 
-test(findRequirement('LOC-REPLACE-EMPTY-403')!.title, req('LOC-REPLACE-EMPTY-403'), async ({ images, glance }) => {
-  const image = await test.step('an active image', () => images.create({ status: 'active' }));
+test(...requirement('LOC-REPLACE-EMPTY-403'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'active' });
 
-  const res = await test.step('PATCH replace /locations []', () => glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value: [] }]));
-  skipIfForbiddenByPolicy(res, 'PATCH replace /locations []');
-  expect(res.status, 'replace of the locations with an empty list').toBe(403);
+  const res = await glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value: [] }]);
 
-  await test.step('the image keeps its locations', async () => {
-    expect(urlsOf(await images.show(image.id))).toEqual(urlsOf(image.record));
-  });
+  expect(res).toAnswer(403, 'replace of the locations with an empty list');
+  expect(urlsOf(await images.show(image.id)), 'the image keeps its locations').toEqual(urlsOf(image.record));
 });
 
-test(findRequirement('LOC-HIDDEN-403')!.title, req('LOC-HIDDEN-403'), async ({ images, glance }) => {
-  const image = await test.step('a queued image', () => images.create({ status: 'queued' }));
+test(...requirement('LOC-HIDDEN-403'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'queued' });
   expect(Object.keys(image.record), 'keys of an image record with locations hidden').not.toContain('locations');
 
   for (const op of ['add', 'replace', 'remove'] as const) {
-    const res = await test.step(`PATCH ${op} /locations`, () => glance.patchImage(image.id, patchFor(op, image, images.newLocationUrl())));
-    skipIfForbiddenByPolicy(res, `PATCH ${op} /locations`);
-    expect(res.status, `${op} of a location while locations are hidden`).toBe(403);
+    const res = await glance.patchImage(image.id, patchFor(op, image, images.newLocationUrl()));
+    expect(res).toAnswer(403, `${op} of a location while locations are hidden`);
   }
+
   expect((await images.show(image.id)).status, 'status after the refused updates').toBe('queued');
 });

@@ -1,8 +1,8 @@
-import { ESCALATION, expect, req, test } from '../fixtures/test';
+import { ESCALATION, expect, requirement, test } from '../fixtures/test';
 import { parseContentRange, partsOf } from '../harness/byteranges';
 import { imageBytes } from '../harness/data';
 import type { GlanceResponse, RawHeaders } from '../harness/glance-client';
-import { findRequirement, type RequirementId } from '../catalog/requirements';
+import type { RequirementId } from '../catalog/requirements';
 
 /**
  * Spec item 4 — ranged downloads of GET /v2/images/{id}/file (RFC 7233), every edge, each answer
@@ -88,7 +88,7 @@ const cases: RangeCase[] = [
 ];
 
 function expectPartial(res: GlanceResponse, first: number, last: number): void {
-  expect(res.status, 'status of a satisfiable single range').toBe(206);
+  expect(res).toAnswer(206, 'status of a satisfiable single range');
   expect(res.headers['content-range'], 'Content-Range of the 206').toBe(`bytes ${first}-${last}/${SIZE}`);
   if (res.headers['content-length'] !== undefined) expect(res.headers['content-length'], 'Content-Length of the 206').toBe(String(last - first + 1));
   expect(res.body.length, 'number of bytes received').toBe(last - first + 1);
@@ -96,20 +96,20 @@ function expectPartial(res: GlanceResponse, first: number, last: number): void {
 }
 
 function expectWhole(res: GlanceResponse): void {
-  expect(res.status, 'status of a download answered in full').toBe(200);
+  expect(res).toAnswer(200, 'status of a download answered in full');
   expect(res.headers['content-range'], 'a 200 carries no Content-Range').toBeUndefined();
   expect(res.body.length, 'number of bytes received').toBe(SIZE);
   expect(res.body.equals(DATA), 'the bytes received are the whole image').toBe(true);
 }
 
 function expectUnsatisfiable(res: GlanceResponse): void {
-  expect(res.status, 'status of an unsatisfiable range').toBe(416);
+  expect(res).toAnswer(416, 'status of an unsatisfiable range');
   expect(res.body.includes(DATA.subarray(0, 16)), 'a 416 sends no image bytes').toBe(false);
 }
 
 function expectSeveral(res: GlanceResponse, ranges: Array<[number, number]>): void {
   if (res.status === 200) return expectWhole(res);
-  expect(res.status, 'several ranges: 200 with the whole image, or 206').toBe(206);
+  expect(res).toAnswer(206, 'several ranges: 200 with the whole image, or 206');
   const parts = partsOf(res);
   expect(parts, 'the 206 is a single Content-Range or a well-formed multipart/byteranges').toBeDefined();
   for (const part of parts!) {
@@ -133,21 +133,26 @@ function check(res: GlanceResponse, expected: Expected): void {
   }
 }
 
-const label = (headers: RawHeaders) => (headers.length ? headers.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ') : 'no range headers');
+const label = (headers: RawHeaders) =>
+  headers.length ? headers.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ') : 'no range headers';
 
 test.describe('ranged downloads of a 1000-byte image', () => {
   for (const c of cases) {
-    test(`${findRequirement(c.id)!.title} — ${c.name}`, req(c.id), async ({ images, glance }) => {
-      const image = await test.step('an active image', () => images.create({ status: 'active', data: DATA }));
-      const res = await test.step(`GET /file with ${label(c.headers)}`, () => glance.download(image.id, c.headers));
+    test(...requirement(c.id, c.name), async ({ images, glance }) => {
+      const image = await images.create({ status: 'active', data: DATA });
+
+      const res = await glance.download(image.id, c.headers);
+
       check(res, c.expected);
     });
   }
 
   for (const value of [`bytes=${SIZE}-`, 'bytes=-0', `bytes=${SIZE + 8}-${SIZE + 20}`]) {
-    test(`${findRequirement('RANGE-416-CONTENT-RANGE')!.title} — ${value}`, req('RANGE-416-CONTENT-RANGE'), async ({ images, glance }) => {
-      const image = await test.step('an active image', () => images.create({ status: 'active', data: DATA }));
-      const res = await test.step(`GET /file with Range: ${value}`, () => glance.download(image.id, range(value)));
+    test(...requirement('RANGE-416-CONTENT-RANGE', value), async ({ images, glance }) => {
+      const image = await images.create({ status: 'active', data: DATA });
+
+      const res = await glance.download(image.id, range(value));
+
       // Only a 416 can be judged here; whether a 416 was due is another requirement's question.
       test.skip(res.status !== 416, `the target answered ${res.status}, not 416, to Range: ${value}`);
       expect(res.headers['content-range'], 'Content-Range of the 416').toBe(`bytes */${SIZE}`);
@@ -157,22 +162,30 @@ test.describe('ranged downloads of a 1000-byte image', () => {
 
 test.describe('ranged downloads of images with no bytes', () => {
   for (const value of ['bytes=0-4', 'bytes=-3', 'bytes=0-']) {
-    test(`${findRequirement('RANGE-EMPTY-IMAGE-416')!.title} — ${value}`, req('RANGE-EMPTY-IMAGE-416'), async ({ images, glance }) => {
-      const image = await test.step('an active image of 0 bytes', () => images.create({ status: 'active', data: Buffer.alloc(0) }));
-      const res = await test.step(`GET /file with Range: ${value}`, () => glance.download(image.id, range(value)));
+    test(...requirement('RANGE-EMPTY-IMAGE-416', value), async ({ images, glance }) => {
+      const image = await images.create({ status: 'active', data: Buffer.alloc(0) });
+
+      const res = await glance.download(image.id, range(value));
+
       if (res.status === 206 && !parseContentRange(res.headers['content-range'])) {
-        test.info().annotations.push({ type: ESCALATION, description: `a 206 must carry a valid Content-Range (RFC 7233 §4.1); got ${JSON.stringify(res.headers['content-range'])}` });
+        const got = JSON.stringify(res.headers['content-range']);
+        test.info().annotations.push({
+          type: ESCALATION,
+          description: `a 206 must carry a valid Content-Range (RFC 7233 §4.1); got ${got}`,
+        });
       }
-      expect(res.status, 'status of any range of a 0-byte image').toBe(416);
+      expect(res).toAnswer(416, 'status of any range of a 0-byte image');
     });
   }
 
   const noData: RawHeaders[] = [[], range('bytes=0-4'), range('bytes=-3'), [['Content-Range', 'bytes 0-4/32']]];
   for (const headers of noData) {
-    test(`${findRequirement('RANGE-NO-DATA-204')!.title} — ${label(headers)}`, req('RANGE-NO-DATA-204'), async ({ images, glance }) => {
-      const image = await test.step('a queued image (no data)', () => images.create({ status: 'queued' }));
-      const res = await test.step(`GET /file with ${label(headers)}`, () => glance.download(image.id, headers));
-      expect(res.status, 'download of an image without data').toBe(204);
+    test(...requirement('RANGE-NO-DATA-204', label(headers)), async ({ images, glance }) => {
+      const image = await images.create({ status: 'queued' });
+
+      const res = await glance.download(image.id, headers);
+
+      expect(res).toAnswer(204, 'download of an image without data');
       expect(res.body.length, 'a 204 has no body').toBe(0);
     });
   }
