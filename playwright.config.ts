@@ -21,8 +21,10 @@ export default defineConfig({
   globalTeardown: './fixtures/global-teardown.ts',
   reporter: [
     ['list'],
+    // Writes conformance.json/.html and junit.xml (one testcase per requirement); GitHub annotations under Actions.
     ['./reporting/conformance-reporter.ts'],
-    ['junit', { outputFile: `${suite.reportDir}/junit.xml` }],
+    // Playwright's own JUnit, one testcase per test, for dashboards that want the tests behind a requirement.
+    ['junit', { outputFile: `${suite.reportDir}/junit-tests.xml` }],
     ['html', { outputFolder: `${suite.reportDir}/html`, open: 'never' }],
     ['./reporting/allure-reporter.ts', { resultsDir: `${suite.reportDir}/allure-results` }],
   ],

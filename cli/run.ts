@@ -4,12 +4,11 @@ import path from 'node:path';
 import { loadSuiteConfig, ROOT } from '../harness/config';
 import { TargetUnusable } from '../harness/errors';
 import { discoverTarget } from '../harness/target';
-import type { ConformanceReport } from '../reporting/conformance-reporter';
 import { describeDifferences, gate, readExpectations } from '../reporting/expectations';
-import { EXIT_CODE } from '../reporting/verdicts';
+import { EXIT_CODE, type ConformanceReport } from '../reporting/model';
 
 /**
- * `npm run conformance [-- [--expect FILE] playwright args]`: checks that the target can be judged at
+ * `npm run conformance [-- [--expect FILE] [--strict] playwright args]`: checks that the target can be judged at
  * all (one clear line and exit 2 if not), runs the suite, and exits 0 conformant / 1 non-conformant /
  * 2 not judged. With `--expect FILE` (or CONFORMANCE_EXPECT) it exits 0 exactly when every verdict
  * matches that baseline instead.
@@ -21,6 +20,8 @@ function splitArgs(argv: string[]): { expectFile?: string; playwrightArgs: strin
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--expect') expectFile = argv[++i];
     else if (argv[i].startsWith('--expect=')) expectFile = argv[i].slice('--expect='.length);
+    // SHOULD findings fail the run: the reporter reads CONFORMANCE_STRICT in the Playwright process.
+    else if (argv[i] === '--strict') process.env.CONFORMANCE_STRICT = '1';
     else if (/^--trace\b/.test(argv[i])) throw new Error('--trace is refused: Playwright traces record request headers, tokens included');
     else playwrightArgs.push(argv[i]);
   }

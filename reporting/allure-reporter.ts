@@ -5,6 +5,7 @@ import { AllureReporter } from 'allure-playwright';
 import { loadSuiteConfig } from '../harness/config';
 import { readTargetInfo, type TargetInfo } from '../harness/target';
 import { featureOf, findRequirement } from '../catalog/requirements';
+import { toolInfo } from './identity';
 
 /**
  * allure-playwright, configured for conformance: results go to `<reportDir>/allure-results`
@@ -100,19 +101,9 @@ export default class ConformanceAllureReporter extends AllureReporter {
   override async onEnd(): Promise<void> {
     await super.onEnd();
     const config = loadSuiteConfig();
-    const info = environmentInfo(readTargetInfo(config.targetInfoFile), {
-      'Suite version': readVersion('package.json'),
-      Playwright: readVersion('node_modules/@playwright/test/package.json'),
-    });
+    const tool = toolInfo();
+    const info = environmentInfo(readTargetInfo(config.targetInfoFile), { 'Suite version': tool.version, Playwright: tool.playwright });
     fs.mkdirSync(this.resultsDir, { recursive: true });
     fs.writeFileSync(path.join(this.resultsDir, 'environment.properties'), toProperties(info));
-  }
-}
-
-function readVersion(rel: string): string {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', rel), 'utf8')).version;
-  } catch {
-    return 'unknown';
   }
 }

@@ -1,5 +1,5 @@
 import type { Exchange } from '../harness/evidence';
-import type { ConformanceReport } from './conformance-reporter';
+import type { ConformanceReport } from './model';
 
 /**
  * The differential check: the same test run against two targets makes the same requests, so their

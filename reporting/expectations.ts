@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import type { ConformanceReport } from './conformance-reporter';
-import type { Verdict } from './verdicts';
+import type { ConformanceReport, Verdict } from './model';
 
 /**
  * A baseline of known verdicts for one implementation (e.g. real Glance 25.1): the gate passes

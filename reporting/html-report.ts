@@ -1,7 +1,15 @@
 import type { Exchange, RecordedMessage } from '../harness/evidence';
-import type { ConformanceReport, RequirementReport, TestReport } from './conformance-reporter';
-import { badge, esc, formatDuration, link, OVERALL_HELP, page, VERDICT_HELP, VERDICT_LABEL, VERDICT_ORDER } from './html-kit';
-import type { Verdict } from './verdicts';
+import { badge, esc, formatDuration, link, OVERALL_HELP, page, VERDICT_HELP, VERDICT_LABEL } from './html-kit';
+import {
+  splitEvidence,
+  tlsUnverified,
+  VERDICT_ORDER,
+  type ConformanceReport,
+  type RequirementReport,
+  type TestReport,
+  type Verdict,
+} from './model';
+import { parseReason } from './reasons';
 
 /**
  * reports/conformance.html: the run as a person reads it. The target, the overall verdict, one
@@ -15,37 +23,6 @@ const EXPLAINED: Verdict[] = ['fail', 'non-strict', 'error'];
 
 /** Exchanges shown in full before "earlier exchanges" folds the rest away. */
 const SHOWN_EXCHANGES = 3;
-
-export interface SplitEvidence {
-  /** The test's own exchanges, newest first: the first one decided the verdict. */
-  deciding: Exchange[];
-  /** Trailing DELETEs of the test's images, sent by the fixture after the test had failed. */
-  cleanup: Exchange[];
-}
-
-const isImageDelete = (x: Exchange) => x.request.method === 'DELETE' && /\/v2\/images\/[^/?#]+$/.test(x.request.url);
-
-/** Orders a failing test's exchanges for reading: the last ones before the failure first, cleanup apart. */
-export function splitEvidence(evidence: Exchange[] = []): SplitEvidence {
-  let end = evidence.length;
-  while (end > 1 && isImageDelete(evidence[end - 1])) end -= 1;
-  return { deciding: evidence.slice(0, end).reverse(), cleanup: evidence.slice(end) };
-}
-
-export interface ParsedReason {
-  headline: string;
-  expected?: string;
-  received?: string;
-  text: string;
-}
-
-/** Splits an assertion message into its label and Playwright's "Expected: / Received:" lines. */
-export function parseReason(reason: string): ParsedReason {
-  const lines = reason.split('\n');
-  const grab = (word: string) => lines.map((l) => new RegExp(`^\\s*${word}[^:]{0,20}:\\s?(.*)$`).exec(l)).find(Boolean)?.[1];
-  const headline = (lines.find((l) => l.trim()) ?? '').replace(/^Error:\s*/, '');
-  return { headline, expected: grab('Expected'), received: grab('Received'), text: reason };
-}
 
 function headersTable(headers: Record<string, string>): string {
   const rows = Object.entries(headers);
@@ -155,12 +132,20 @@ function targetCard(report: ConformanceReport): string {
 <dt>Kind</dt><dd>${t.kind === 'embedded' ? 'embedded reference server' : 'remote deployment'}</dd>
 <dt>API version</dt><dd><strong>${esc(t.currentVersion ?? 'unknown')}</strong> <span class="muted">(offers ${esc(t.versions.join(', ') || 'none')})</span></dd>
 <dt>Authentication</dt><dd>${esc(t.auth)}</dd>
+${tlsUnverified(t) ? '<dt>TLS</dt><dd class="warn">certificate verification was off for this run</dd>' : ''}
 <dt>Discovered</dt><dd>${esc(t.discoveredAt)}</dd>
 </dl>
 <h3>Detected capabilities</h3>
 ${caps.length ? `<table class="caps"><thead><tr><th scope="col">Capability</th><th scope="col">Available</th><th scope="col">Reason</th></tr></thead><tbody>${capRows}</tbody></table>` : '<p class="muted">none detected up front</p>'}
 <p class="muted small">Capabilities not listed here are found by the tests that need them.</p>
 </section>`;
+}
+
+function cleanupNotes(report: ConformanceReport): string {
+  if (!report.cleanup.length) return '';
+  const items = report.cleanup.map((c) => `<li><code>${esc(c.requirement)}</code> ${esc(c.test)}: ${esc(c.description)}</li>`);
+  return `<p class="warn">Images of ${report.cleanup.length} judged test(s) could not be deleted right away ` +
+    `(the run's sweep retried; verdicts are unaffected):</p><ul class="findings">${items.join('')}</ul>`;
 }
 
 function runCard(report: ConformanceReport): string {
@@ -171,102 +156,18 @@ function runCard(report: ConformanceReport): string {
 <dt>Duration</dt><dd>${esc(formatDuration(report.run.durationMs))}</dd>
 <dt>Requirements judged</dt><dd>${report.summary.total}</dd>
 <dt>Tool</dt><dd>${esc(report.tool.name)} ${esc(report.tool.version)} · Playwright ${esc(report.tool.playwright)}</dd>
+<dt>Catalog</dt><dd><code>${esc(report.catalog.hash.slice(0, 19))}</code> · ${report.catalog.requirements} requirements</dd>
+<dt>Mode</dt><dd>${report.run.strict ? 'strict: SHOULD findings fail the run' : 'SHOULD findings do not fail the run'}</dd>
+${report.run.shards ? `<dt>Shards</dt><dd>${report.run.shards.map((x) => `${x.current}/${x.total}`).join(', ')}</dd>` : ''}
 </dl>
 ${report.run.filtered ? '<p class="warn">Partial run: a filter (--grep or a spec file) selected some tests only; requirements that did not run are not in this report.</p>' : ''}
+${cleanupNotes(report)}
 <h3>Verdicts</h3>
 <dl class="kv">${VERDICT_ORDER.map((v) => `<dt>${badge(v)}</dt><dd class="muted">${esc(VERDICT_HELP[v])}</dd>`).join('')}</dl>
 </section>`;
 }
 
-const REPORT_CSS = `
-.small{font-size:12px}
-.rid{font-weight:600}
-.rtitle{font-weight:400}
-tbody.req th{font-weight:normal}
-.level{font-size:12px;font-weight:600;padding:0 6px;border-radius:4px;border:1px solid var(--line)}
-.l-MUST{background:#fff;color:var(--fg)}.l-SHOULD{color:var(--ns-fg)}.l-MAY{color:var(--muted)}
-tbody.req[data-verdict=fail] .req-row{box-shadow:inset 4px 0 var(--fail-fg)}
-tbody.req[data-verdict=non-strict] .req-row{box-shadow:inset 4px 0 #bf8700}
-tbody.req[data-verdict=error] .req-row{box-shadow:inset 4px 0 var(--err-fg)}
-tr.evidence-row td{background:#fcfcfd;padding:4px 10px 10px}
-details.evidence>summary{cursor:pointer;font-weight:600;color:var(--link);padding:4px 0}
-article.test-evidence{border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:8px 0;background:#fff}
-article.test-evidence h3{font-size:14px;margin:4px 0 8px}
-article.test-evidence h4{font-size:13px;margin:12px 0 6px}
-.reason{border-left:4px solid var(--fail-fg);background:var(--fail-bg);padding:6px 10px;border-radius:0 6px 6px 0;margin:6px 0}
-.reason .headline{margin:0 0 4px;font-weight:600}
-.reason dl.expect{margin:4px 0}
-.reason details.raw summary{cursor:pointer;color:var(--muted);font-size:12px}
-details.exchange{border:1px solid var(--line);border-radius:6px;margin:6px 0;background:#fff}
-details.exchange>summary{cursor:pointer;padding:6px 10px;background:var(--soft);border-radius:6px}
-details.exchange[open]>summary{border-bottom:1px solid var(--line);border-radius:6px 6px 0 0}
-.role{display:inline-block;min-width:64px;font-size:11px;font-weight:700;text-transform:uppercase;color:var(--muted)}
-details.exchange:first-of-type .role{color:var(--fail-fg)}
-.reqline{word-break:break-all}
-.msgs{display:grid;grid-template-columns:1fr 1fr;gap:12px;padding:8px 10px}
-@media (max-width:900px){.msgs{grid-template-columns:1fr}}
-.msg h4{margin:0 0 4px}
-.msg p{margin:0 0 4px}
-table.headers th,table.headers td{padding:1px 8px 1px 0;border:0;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
-table.headers th{color:var(--muted);font-weight:normal;white-space:nowrap}
-pre.body{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:6px 8px;max-height:320px;overflow:auto;margin-top:6px}
-.status{font-weight:700;font-family:ui-monospace,Menlo,Consolas,monospace}
-.s2{color:var(--pass-fg)}.s3{color:var(--link)}.s4{color:var(--ns-fg)}.s5{color:var(--fail-fg)}
-details.earlier{margin:6px 0}details.earlier>summary{cursor:pointer;color:var(--muted)}
-.failure{color:var(--fail-fg)}
-.yes{color:var(--pass-fg);font-weight:600}.no{color:var(--muted);font-weight:600}
-table.caps th,table.caps td{padding:3px 8px}
-table.caps code{white-space:nowrap}
-.grid{margin-top:16px}
-.findings{margin:4px 0 0;padding-left:20px}
-`;
 
-const REPORT_JS = `
-(function () {
-  var rows = Array.prototype.slice.call(document.querySelectorAll('tbody.req'));
-  var boxes = Array.prototype.slice.call(document.querySelectorAll('input[name=verdict]'));
-  var feature = document.getElementById('feature-filter');
-  var search = document.getElementById('text-filter');
-  var status = document.getElementById('shown-count');
-  function apply() {
-    var wanted = {};
-    boxes.forEach(function (b) { wanted[b.value] = b.checked; });
-    var f = feature.value, q = search.value.trim().toLowerCase(), shown = 0;
-    rows.forEach(function (r) {
-      var ok = wanted[r.getAttribute('data-verdict')] && (!f || r.getAttribute('data-feature') === f) && (!q || r.textContent.toLowerCase().indexOf(q) >= 0);
-      r.hidden = !ok;
-      if (ok) shown++;
-    });
-    status.textContent = shown + ' of ' + rows.length + ' requirements shown';
-  }
-  boxes.forEach(function (b) { b.addEventListener('change', apply); });
-  feature.addEventListener('change', apply);
-  search.addEventListener('input', apply);
-  document.getElementById('only-findings').addEventListener('click', function () {
-    boxes.forEach(function (b) { b.checked = b.value === 'fail' || b.value === 'non-strict' || b.value === 'error'; });
-    apply();
-  });
-  document.getElementById('show-all').addEventListener('click', function () {
-    boxes.forEach(function (b) { b.checked = true; }); feature.value = ''; search.value = ''; apply();
-  });
-  document.getElementById('expand-all').addEventListener('click', function () {
-    var all = document.querySelectorAll('tbody.req:not([hidden]) details.evidence');
-    var open = Array.prototype.some.call(all, function (d) { return !d.open; });
-    Array.prototype.forEach.call(all, function (d) { d.open = open; });
-  });
-  function openHash() {
-    var id = decodeURIComponent(location.hash.slice(1));
-    var el = id && document.getElementById(id);
-    if (!el) return;
-    var d = el.querySelector('details.evidence') || (el.matches && el.matches('details') ? el : null);
-    if (d) d.open = true;
-    if (el.hidden) { boxes.forEach(function (b) { b.checked = true; }); feature.value = ''; search.value = ''; apply(); }
-  }
-  window.addEventListener('hashchange', openHash);
-  openHash();
-  apply();
-})();
-`;
 
 export function renderConformanceHtml(report: ConformanceReport): string {
   const s = report.summary;
@@ -301,8 +202,7 @@ ${report.requirements.map(requirementRows).join('\n')}
     title: `Glance conformance: ${report.verdict} — ${targetName}`,
     heading: 'OpenStack Glance Image API v2 conformance',
     subheading: `<code>${esc(report.target?.url ?? 'unknown target')}</code> · ${esc(report.target?.currentVersion ?? 'version unknown')} · ${esc(report.run.startedAt)}`,
-    css: REPORT_CSS,
+    kind: 'report',
     body,
-    script: REPORT_JS,
   });
 }

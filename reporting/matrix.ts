@@ -1,7 +1,7 @@
 import { featureOf, requirements as catalog } from '../catalog/requirements';
-import { summarize, type ConformanceReport, type RequirementReport } from './conformance-reporter';
-import { badge, esc, formatDuration, OVERALL_HELP, page, safeHref, VERDICT_HELP, VERDICT_LABEL, VERDICT_ORDER } from './html-kit';
-import type { Verdict } from './verdicts';
+import { badge, esc, formatDuration, OVERALL_HELP, page, safeHref, VERDICT_HELP, VERDICT_LABEL } from './html-kit';
+import { VERDICT_ORDER, type ConformanceReport, type RequirementReport, type Verdict } from './model';
+import { headlineOf } from './text';
 
 /**
  * The matrix: several conformance reports side by side, a column per target and a row per
@@ -49,7 +49,7 @@ const ABBREV: Record<Verdict, string> = { pass: 'pass', fail: 'FAIL', 'non-stric
 
 function cell(r: RequirementReport | undefined, col: MatrixColumn): string {
   if (!r) return '<td class="cell missing" data-verdict="missing" title="not run against this target">—</td>';
-  const why = summarize(r.tests.find((t) => t.verdict === r.verdict && t.reasons.length)?.reasons[0] ?? '');
+  const why = headlineOf(r);
   const tip = `${r.id}: ${VERDICT_LABEL[r.verdict]}${why ? ` — ${why}` : ''} (${r.tests.length} test${r.tests.length > 1 ? 's' : ''}, ${formatDuration(r.durationMs)})`;
   const href = col.htmlHref ? safeHref(`${col.htmlHref}#req-${r.id}`) : undefined;
   const text = esc(ABBREV[r.verdict]);
@@ -70,59 +70,7 @@ ${c.label && t ? `<div class="mono small">${esc(t.url)}</div>` : ''}
 </th>`;
 }
 
-const MATRIX_CSS = `
-.small{font-size:12px}
-.wrap{overflow:auto;max-height:calc(100vh - 220px);border:1px solid var(--line);border-radius:8px}
-table.matrix{width:auto;min-width:100%}
-table.matrix th,table.matrix td{border:1px solid #fff;border-bottom:1px solid #fff}
-table.matrix thead th{font-weight:normal;background:var(--soft);border-bottom:2px solid var(--line);vertical-align:bottom;min-width:170px}
-table.matrix thead th.corner{left:0;z-index:3}
-table.matrix tbody th{position:sticky;left:0;background:#fff;z-index:1;min-width:320px;max-width:460px;font-weight:normal;border-right:2px solid var(--line)}
-.col-name{font-weight:700;word-break:break-all}
-.overall{display:inline-block;margin:4px 0;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:700;text-transform:uppercase}
-.overall.o-conformant{color:var(--pass-fg);background:var(--pass-bg)}
-.overall.o-non-conformant{color:var(--fail-fg);background:var(--fail-bg)}
-.overall.o-incomplete{color:var(--err-fg);background:var(--err-bg)}
-td.cell{vertical-align:middle;text-align:center;font-weight:600;font-size:12.5px;white-space:nowrap}
-td.cell a{color:inherit;text-decoration:none;display:block}
-td.cell a:hover{text-decoration:underline}
-td.cell.v-pass{background:#c6efce;color:#0b4a1f}
-td.cell.v-fail{background:#f8b4b4;color:#7d0a1c}
-td.cell.v-non-strict{background:#ffe58f;color:#5c3b00}
-td.cell.v-not-applicable{background:#e4e8ec;color:#474f58}
-td.cell.v-error{background:#e3ccff;color:#4a2593}
-td.cell.missing{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f3f4f6 4px,#f3f4f6 8px);color:var(--muted)}
-tr.feature-row th{background:var(--soft)!important;font-weight:700;letter-spacing:.04em}
-.legend{display:flex;gap:8px;flex-wrap:wrap;align-items:center;margin:8px 0}
-.rid{font-weight:600}
-.lvl{font-size:11px;font-weight:700;color:var(--muted);margin-left:6px}
-`;
 
-const MATRIX_JS = `
-(function () {
-  var rows = Array.prototype.slice.call(document.querySelectorAll('tbody tr.req'));
-  var groups = Array.prototype.slice.call(document.querySelectorAll('tbody tr.feature-row'));
-  var feature = document.getElementById('feature-filter');
-  var differ = document.getElementById('only-differ');
-  var findings = document.getElementById('only-findings');
-  var status = document.getElementById('shown-count');
-  function apply() {
-    var f = feature.value, shown = 0, perFeature = {};
-    rows.forEach(function (r) {
-      var vs = Array.prototype.map.call(r.querySelectorAll('td.cell'), function (c) { return c.getAttribute('data-verdict'); });
-      var differs = vs.some(function (v) { return v !== vs[0]; });
-      var bad = vs.some(function (v) { return v === 'fail' || v === 'non-strict' || v === 'error'; });
-      var ok = (!f || r.getAttribute('data-feature') === f) && (!differ.checked || differs) && (!findings.checked || bad);
-      r.hidden = !ok;
-      if (ok) { shown++; perFeature[r.getAttribute('data-feature')] = true; }
-    });
-    groups.forEach(function (g) { g.hidden = !perFeature[g.getAttribute('data-feature')]; });
-    status.textContent = shown + ' of ' + rows.length + ' requirements shown';
-  }
-  [feature, differ, findings].forEach(function (el) { el.addEventListener('change', apply); });
-  apply();
-})();
-`;
 
 export function renderMatrixHtml(columns: MatrixColumn[]): string {
   const rows = matrixRows(columns);
@@ -156,8 +104,7 @@ ${body.join('\n')}
     title: `Glance conformance matrix — ${columns.length} target${columns.length === 1 ? '' : 's'}`,
     heading: 'OpenStack Glance Image API v2 conformance matrix',
     subheading: esc(columns.map((c, i) => c.label ?? c.report.target?.url ?? `report ${i + 1}`).join(' · ')),
-    css: MATRIX_CSS,
+    kind: 'matrix',
     body: html,
-    script: MATRIX_JS,
   });
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../harness/config';
-import type { ConformanceReport } from '../reporting/conformance-reporter';
+import type { ConformanceReport } from '../reporting/model';
 import { compareReports, declaredKeys, describeDivergence, undeclared } from '../reporting/differential';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ConformanceReport } from '../reporting/conformance-reporter';
+import type { ConformanceReport } from '../reporting/model';
 import { renderMatrixHtml, type MatrixColumn } from '../reporting/matrix';
 
 /**

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { authenticate } from '../harness/auth';
-import type { ConformanceReport } from '../reporting/conformance-reporter';
+import type { ConformanceReport } from '../reporting/model';
 import { readOpenrc } from '../scripts/conformance-glance';
 import { LAUNCHER } from '../harness/paths';
 import { freePort, ROOT, runSuite, verdictsOf, type SuiteRun } from './support/run-suite';

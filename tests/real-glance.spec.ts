@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { ConformanceReport } from '../reporting/conformance-reporter';
+import type { ConformanceReport } from '../reporting/model';
 import { compareReports, declaredKeys, describeDivergence, undeclared } from '../reporting/differential';
 import { renderMatrixHtml } from '../reporting/matrix';
 import { freePort, ROOT, runSuite } from './support/run-suite';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { ConformanceReport } from '../../reporting/conformance-reporter';
+import type { ConformanceReport } from '../../reporting/model';
 
 export { ROOT } from '../../harness/paths';
 import { CLI, ROOT } from '../../harness/paths';
