@@ -234,3 +234,31 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
     await sleep(POLL_MS);
   }
 }
+
+/**
+ * Runs a command to completion with its output appended to a log file (set-up steps: apt-get, glance-manage,
+ * keystone-manage, debootstrap); a non-zero exit is a LaunchError carrying the log's tail.
+ */
+export async function runToLog(
+  command: string,
+  args: string[],
+  log: string,
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; okCodes?: number[] } = {},
+): Promise<number> {
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  const fd = fs.openSync(log, 'a');
+  fs.writeSync(fd, `\n$ ${[command, ...args].join(' ')}\n`);
+  try {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', fd, fd] });
+    const code = await new Promise<number>((resolve, reject) => {
+      child.once('error', (error) => reject(new LaunchError(`cannot run ${command}: ${error.message}`)));
+      child.once('exit', (status, sig) => resolve(status ?? (sig ? 128 : 1)));
+    });
+    if (code !== 0 && !(options.okCodes ?? []).includes(code)) {
+      throw new LaunchError(`${command} ${args.slice(0, 3).join(' ')} failed (exit ${code}); ${log} ends with:\n${logTail(log)}`);
+    }
+    return code;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

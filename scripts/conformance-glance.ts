@@ -1,86 +1,125 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { CLI, LAUNCHER, ROOT } from '../harness/paths';
-
 /**
- * `npm run conformance:glance [-- --hidden-locations] [--keystone [--member-only] [--policy strict]] [conformance args]`:
- * starts Debian's real Glance 25.1 on loopback (installing it when missing), runs the suite against
- * it, and stops it again, also when the run fails or is interrupted.
+ * `npm run conformance:glance -- [launcher options] [conformance options]`: starts real Glance on loopback with the
+ * launcher (installing or building what the release needs on first use), runs the suite against it, and stops it
+ * again, also when the run fails or is interrupted. Options it does not know go to the suite (`--expect FILE`,
+ * `--grep @ID`, …), in their order.
  *
- * --keystone: Glance behind keystonemiddleware with its own Keystone (the launcher's
- * GLANCE_AUTH=keystone). The suite logs in as the member from STATE/openrc-member (endpoint from the
- * catalog) and uses the admin from STATE/clouds.yaml as GLANCE_ADMIN_OS_CLOUD for deactivation;
- * --member-only leaves the admin identity out. --policy strict: the launcher's GLANCE_POLICY=strict.
+ *   --release 25.1|2025.1    Glance 25.1 (Zed, default) or 30.0 (2025.1, Epoxy)
+ *   --hidden-locations       show_multiple_locations = False
+ *   --keystone               behind keystonemiddleware with its own Keystone: the suite logs in as the member
+ *                            (openrc-member, endpoint from the catalog), with the admin identity (deactivation,
+ *                            GLANCE_ADMIN_OS_CLOUD) and the service identity (API 2.17 locations,
+ *                            GLANCE_SERVICE_OS_CLOUD) from the state dir's clouds.yaml
+ *   --member-only            (with --keystone) no admin and no service identity
+ *   --policy strict          (with --keystone) new RBAC defaults, deactivation for admins only
+ *   --state DIR, --port N, --keystone-port N, --token-expiration SECONDS   an instance of the caller's own
  */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CLI, ROOT } from '../harness/paths';
+import { defaultStateDir, isRelease, RELEASES, startGlance, stopGlance, type GlanceInstance } from '../launcher/glance';
+import { cloudName } from '../launcher/identities';
+import { freePort, LaunchError } from '../launcher/supervisor';
 
-/** `export NAME=value` / `export NAME='value'` lines of an openrc file written by the launcher. */
-export function readOpenrc(file: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const m = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) vars[m[1]] = m[2].replace(/^'(.*)'$/, '$1');
+const OPTIONS = {
+  release: { type: 'string' },
+  'hidden-locations': { type: 'boolean' },
+  keystone: { type: 'boolean' },
+  'member-only': { type: 'boolean' },
+  policy: { type: 'string' },
+  state: { type: 'string' },
+  port: { type: 'string' },
+  'keystone-port': { type: 'string' },
+  'token-expiration': { type: 'string' },
+} as const;
+
+class UsageError extends Error {}
+
+/** The launcher's options, and the rest of argv (for the suite) in its order. */
+export function splitArgs(argv: string[]) {
+  const { values, tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const ours = new Set<number>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !(token.name in OPTIONS)) continue;
+    ours.add(token.index);
+    if (OPTIONS[token.name as keyof typeof OPTIONS].type === 'string') {
+      if (token.value === undefined) throw new UsageError(`--${token.name} needs a value`);
+      if (!token.inlineValue) ours.add(token.index + 1);
+    }
   }
-  return vars;
+  return { values, rest: argv.filter((_, i) => !ours.has(i)) };
 }
 
-function takeOption(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const [, value] = args.splice(i, 2);
-  return value;
+function portOption(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--${name} must be a port number, got ${value}`);
+  return n;
 }
 
-function main(): number {
-  const args = process.argv.slice(2);
-  const take = (flag: string) => (args.includes(flag) ? (args.splice(args.indexOf(flag), 1), true) : false);
-  const hidden = take('--hidden-locations');
-  const keystone = take('--keystone');
-  const memberOnly = take('--member-only');
-  const policy = takeOption(args, '--policy') ?? 'default';
-  if ((memberOnly || policy !== 'default') && !keystone) {
-    console.error('glance-conformance: --member-only and --policy need --keystone');
-    return 2;
+async function main(argv: string[]): Promise<number> {
+  const { values, rest } = splitArgs(argv);
+  const release = String(values.release ?? '25.1');
+  const policy = String(values.policy ?? 'default');
+  const keystone = values.keystone === true;
+  if (!isRelease(release)) throw new UsageError(`--release must be one of ${RELEASES.join(', ')}, got ${release}`);
+  if (policy !== 'default' && policy !== 'strict') throw new UsageError(`--policy must be default or strict, got ${policy}`);
+  if ((values['member-only'] || policy !== 'default') && !keystone) {
+    throw new UsageError('--member-only and --policy need --keystone');
   }
-  const name = `real-glance${keystone ? '-keystone' : ''}${hidden ? '-hidden' : ''}`;
-  // REAL_GLANCE_STATE_DIR (and the launcher's port variables) let a test run this on its own instance.
-  const stateDir = process.env.REAL_GLANCE_STATE_DIR ? path.resolve(process.env.REAL_GLANCE_STATE_DIR) : path.join(ROOT, '.state', name);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GLANCE_STATE_DIR: stateDir,
-    GLANCE_PORT: process.env.GLANCE_PORT ?? String((keystone ? 9492 : 9292) + (hidden ? 100 : 0)),
-    GLANCE_SHOW_MULTIPLE_LOCATIONS: hidden ? 'False' : 'True',
-    GLANCE_AUTH: keystone ? 'keystone' : 'none',
-    GLANCE_POLICY: policy,
-    KEYSTONE_PORT: process.env.KEYSTONE_PORT ?? String(5492 + (hidden ? 100 : 0)),
-  };
-  let url: string;
+  const expiration = values['token-expiration'];
+  if (expiration !== undefined && !/^[1-9]\d*$/.test(String(expiration))) {
+    throw new UsageError('--token-expiration must be a number of seconds');
+  }
+  const selection = { release, auth: keystone ? ('keystone' as const) : ('none' as const), showMultipleLocations: !values['hidden-locations'] };
+  const stateDir = values.state ? path.resolve(String(values.state)) : defaultStateDir(selection);
+  let glance: GlanceInstance;
   try {
-    const out = execFileSync('bash', [path.join(LAUNCHER, 'start.sh'), stateDir], { env, stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim();
-    url = out.split('\n').pop()!;
-  } catch {
-    console.error('glance-conformance: real Glance did not start (see the launcher output above)');
+    glance = await startGlance({
+      ...selection,
+      stateDir,
+      policy,
+      port: portOption(values.port, 'port') ?? (await freePort()),
+      keystonePort: portOption(values['keystone-port'], 'keystone-port') ?? (await freePort()),
+      tokenExpiration: expiration === undefined ? undefined : Number(expiration),
+    });
+  } catch (error) {
+    await stopGlance(stateDir).catch(() => undefined);
+    if (!(error instanceof LaunchError)) throw error;
+    process.stderr.write(`glance-conformance: real Glance ${release} did not start: ${error.message}\n`);
     return 2;
   }
-  const stop = () => spawnSync('bash', [path.join(LAUNCHER, 'stop.sh'), stateDir], { env, stdio: 'inherit' });
+  // The suite's own Ctrl-C handling ends the run; this process only has to outlive it to stop Glance.
   process.on('SIGINT', () => undefined);
   try {
-    let suiteEnv: NodeJS.ProcessEnv = { ...process.env, GLANCE_URL: url };
-    if (keystone) {
-      // The member's openrc, as a user would `source` it: no GLANCE_URL, the catalog has the endpoint.
-      suiteEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OS_|GLANCE_URL$|GLANCE_ADMIN_)/.test(k)));
-      Object.assign(suiteEnv, readOpenrc(path.join(stateDir, 'openrc-member')));
-      if (!memberOnly) Object.assign(suiteEnv, { OS_CLIENT_CONFIG_FILE: path.join(stateDir, 'clouds.yaml'), GLANCE_ADMIN_OS_CLOUD: 'conformance-admin' });
+    let suiteEnv: NodeJS.ProcessEnv = { ...process.env, GLANCE_URL: glance.url };
+    if (glance.keystone) {
+      // The member's variables, as a user would `source openrc-member`: no GLANCE_URL, the catalog has the endpoint.
+      suiteEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OS_|GLANCE_URL$|GLANCE_ADMIN_|GLANCE_SERVICE_)/.test(k)));
+      Object.assign(suiteEnv, glance.keystone.env('member'));
+      if (!values['member-only']) {
+        Object.assign(suiteEnv, {
+          OS_CLIENT_CONFIG_FILE: glance.keystone.cloudsYaml,
+          GLANCE_ADMIN_OS_CLOUD: cloudName('admin'),
+          GLANCE_SERVICE_OS_CLOUD: cloudName('service'),
+        });
+      }
     }
-    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...args], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: suiteEnv,
-    });
+    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...rest], { cwd: ROOT, stdio: 'inherit', env: suiteEnv });
     return run.status ?? 2;
   } finally {
-    stop();
+    await glance.stop();
   }
 }
 
-if (require.main === module) process.exit(main());
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      process.stderr.write(`glance-conformance: ${usage ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
+      process.exit(2);
+    },
+  );
+}

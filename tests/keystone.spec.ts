@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { authenticate } from '../harness/auth';
 import type { ConformanceReport } from '../reporting/model';
-import { readOpenrc } from '../scripts/conformance-glance';
+import { readOpenrc } from '../launcher/identities';
 import { LAUNCHER } from '../harness/paths';
 import { freePort, ROOT, runSuite, verdictsOf, type SuiteRun } from './support/run-suite';
 
