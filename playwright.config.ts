@@ -33,7 +33,11 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: embedded && {
-    command: `npx tsx reference-server/cli.ts --port ${embedded.port}${embedded.showMultipleLocations ? '' : ' --no-show-multiple-locations'}`,
+    // node + tsx's loader from this package's own dependencies: `npx tsx` would look for tsx next to an
+    // installed package's folder, not in the node_modules it was installed into.
+    command: [process.execPath, '--require', require.resolve('tsx/cjs'), 'reference-server/cli.ts', '--port', embedded.port]
+      .map((a) => JSON.stringify(String(a)))
+      .join(' ') + (embedded.showMultipleLocations ? '' : ' --no-show-multiple-locations'),
     url: `http://127.0.0.1:${embedded.port}/healthcheck`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -100,10 +100,31 @@ export default class ConformanceAllureReporter extends AllureReporter {
 
   override async onEnd(): Promise<void> {
     await super.onEnd();
-    const config = loadSuiteConfig();
-    const tool = toolInfo();
-    const info = environmentInfo(readTargetInfo(config.targetInfoFile), { 'Suite version': tool.version, Playwright: tool.playwright });
     fs.mkdirSync(this.resultsDir, { recursive: true });
-    fs.writeFileSync(path.join(this.resultsDir, 'environment.properties'), toProperties(info));
+    writeEnvironment(this.resultsDir, readTargetInfo(loadSuiteConfig().targetInfoFile));
   }
+}
+
+/**
+ * The Allure results of several shards as one: every shard's result and attachment files (named by
+ * UUID, so they never collide) side by side, and the environment of the merged report's target.
+ */
+export function mergeAllureResults(shardDirs: string[], outDir: string, target: TargetInfo | undefined): number {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  let copied = 0;
+  for (const dir of shardDirs.filter((d) => fs.existsSync(d))) {
+    for (const file of fs.readdirSync(dir).filter((f) => f !== 'environment.properties')) {
+      fs.copyFileSync(path.join(dir, file), path.join(outDir, file));
+      copied += 1;
+    }
+  }
+  writeEnvironment(outDir, target);
+  return copied;
+}
+
+function writeEnvironment(resultsDir: string, target: TargetInfo | undefined): void {
+  const tool = toolInfo();
+  const info = environmentInfo(target, { 'Suite version': tool.version, Playwright: tool.playwright });
+  fs.writeFileSync(path.join(resultsDir, 'environment.properties'), toProperties(info));
 }

@@ -73,6 +73,13 @@ export default class ConformanceReporter implements Reporter {
     this.results.set(test, result);
   }
 
+  /** Errors outside any test (a spec that does not load, a failed setup or teardown). */
+  private runErrors = 0;
+
+  onError(): void {
+    this.runErrors += 1;
+  }
+
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
     const report = this.build();
     const dir = loadSuiteConfig().reportDir;
@@ -85,7 +92,8 @@ export default class ConformanceReporter implements Reporter {
     }
     process.stdout.write(verdictTable(report, path.relative(process.cwd(), file) || file));
     if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(report).map((l) => `${l}\n`).join(''));
-    if (result.status === 'interrupted' || result.status === 'timedout') return undefined;
+    // A run that ended in error keeps Playwright's failed status, whatever the verdicts say.
+    if (result.status === 'interrupted' || result.status === 'timedout' || this.runErrors) return undefined;
     // Non-strict (SHOULD) findings fail tests but not conformance: the exit status follows the verdict.
     return { status: report.verdict === 'conformant' ? 'passed' : 'failed' };
   }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import type { ConformanceReport, Verdict } from './model';
+import path from 'node:path';
+import { EXIT_CODE, type ConformanceReport, type Verdict } from './model';
 
 /**
  * A baseline of known verdicts for one implementation (e.g. real Glance 25.1): the gate passes
@@ -52,4 +53,15 @@ export function describeDifferences(differences: GateDifference[], file: string)
     return `  ${d.id}: expected ${d.expected}, got ${d.actual}${note}${d.reason ? ` — baseline reason: ${d.reason}` : ''}`;
   });
   return [`glance-conformance: ${differences.length} verdict(s) differ from ${file}:`, ...lines].join('\n');
+}
+
+/**
+ * The exit code of a finished run or merge: by its verdict (0 conformant, 1 non-conformant, 2 not
+ * judged), or, given a baseline, 0 exactly when every verdict matches it. Prints what the gate found.
+ */
+export function exitCodeOf(report: ConformanceReport, expectFile?: string): number {
+  if (!expectFile) return EXIT_CODE[report.verdict];
+  const differences = gate(report, readExpectations(expectFile));
+  console.log(describeDifferences(differences, path.relative(process.cwd(), expectFile) || expectFile));
+  return differences.length ? 1 : 0;
 }

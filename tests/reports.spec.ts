@@ -8,6 +8,7 @@ import { parseReason } from '../reporting/reasons';
 import { renderMatrixHtml } from '../reporting/matrix';
 import { brokenRun, filesUnder, referenceRun, runDir, schemaErrors, type ReportRun } from './support/report-runs';
 import { ROOT } from './support/run-suite';
+import { CLI } from '../harness/paths';
 
 /**
  * The reports of one conformance run: conformance.json (against its JSON Schema), conformance.html,
@@ -24,6 +25,9 @@ test.beforeAll(async () => {
   test.setTimeout(120_000);
   [reference, broken] = await Promise.all([referenceRun('reference'), brokenRun('broken')]);
 });
+
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
 
 const tsx = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
   spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
@@ -75,7 +79,19 @@ test('one run writes conformance.json and .html, JUnit XML, the Playwright HTML 
     const env = fs.readFileSync(path.join(run.dir, 'allure-results', 'environment.properties'), 'utf8');
     expect(env).toContain(`Target\\ URL=${run.report!.target!.url}`);
     expect(env).toContain(`API\\ version=${run.report!.target!.currentVersion}`);
-    expect(fs.readFileSync(path.join(run.dir, 'junit.xml'), 'utf8')).toMatch(/<testsuites[^>]*tests="\d+"/);
+    // junit.xml: one testcase per requirement, level and verdict as properties; Playwright's per-test file beside it.
+    const junit = fs.readFileSync(path.join(run.dir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(new RegExp(`<testsuites[^>]*tests="${run.report!.requirements.length}"`));
+    expect(junit.match(/<testcase /g)?.length).toBe(run.report!.requirements.length);
+    const failed = run.report!.requirements.filter((r) => r.verdict === 'fail').length;
+    expect(junit).toMatch(new RegExp(`<testsuites[^>]*failures="${failed}"`));
+    expect(junit.match(/<failure /g)?.length ?? 0).toBe(failed);
+    for (const r of run.report!.requirements) {
+      const testcase = junit.match(new RegExp(`<testcase [^>]*name="${r.id}: [\\s\\S]*?</testcase>`))![0];
+      expect(testcase).toContain(`<property name="verdict" value="${r.verdict}"/>`);
+      expect(testcase).toContain(`<property name="level" value="${r.level}"/>`);
+    }
+    expect(fs.readFileSync(path.join(run.dir, 'junit-tests.xml'), 'utf8').match(/<testcase /g)?.length).toBe(tests);
   }
 });
 
@@ -148,7 +164,7 @@ test('the deciding exchanges come first, the fixture cleanup last; assertion mes
   expect(reason).toMatchObject({ headline: 'remove of a location on a queued image', expected: '409', received: '200' });
 });
 
-test('npm run report:matrix puts targets side by side, a row per requirement of the union', () => {
+test('glance-conformance report matrix (npm run report:matrix) puts targets side by side, a row per requirement of the union', () => {
   const dir = runDir('matrix');
   const out = path.join(dir, 'matrix.html');
   // A partial report adds a column with missing cells.
@@ -157,7 +173,7 @@ test('npm run report:matrix puts targets side by side, a row per requirement of 
   partial.run.filtered = true;
   const partialFile = path.join(dir, 'partial.json');
   fs.writeFileSync(partialFile, JSON.stringify(partial));
-  const r = tsx('report-matrix.ts', [`reference=${path.join(reference.dir, 'conformance.json')}`, path.join(broken.dir, 'conformance.json'), `range only=${partialFile}`, '--out', out]);
+  const r = cli(['report', 'matrix', `reference=${path.join(reference.dir, 'conformance.json')}`, path.join(broken.dir, 'conformance.json'), `range only=${partialFile}`, '--out', out]);
   expect(r.status, r.stdout + r.stderr).toBe(0);
   const html = fs.readFileSync(out, 'utf8');
   const ids = new Set([...reference.report!.requirements, ...broken.report!.requirements].map((x) => x.id));
@@ -172,9 +188,9 @@ test('npm run report:matrix puts targets side by side, a row per requirement of 
   expect(row).toContain(`href="${path.relative(dir, path.join(broken.dir, 'conformance.html'))}#req-LOC-REMOVE-QUEUED-409"`);
   expect(html).not.toMatch(/<(script|img|link)[^>]+(src|href)="?https?:/i);
 
-  const bad = tsx('report-matrix.ts', [path.join(dir, 'missing.json')]);
+  const bad = cli(['report', 'matrix', path.join(dir, 'missing.json')]);
   expect(bad.status).toBe(2);
   expect(bad.stderr).toMatch(/cannot read/);
-  const none = tsx('report-matrix.ts', []);
+  const none = cli(['report', 'matrix']);
   expect(none.status).toBe(2);
 });
