@@ -10,6 +10,8 @@ import type { Exchange, Handler, ServerState } from './handlers/exchange';
 import { deactivateImage, reactivateImage } from './handlers/image-actions';
 import { downloadImageData, stageImageData, uploadImageData } from './handlers/image-data';
 import { addImageLocation, listImageLocations } from './handlers/image-locations';
+import * as members from './handlers/members';
+import { addTag, deleteTag } from './handlers/tags';
 import { createImage, deleteImage, listImages, showImage, updateImage } from './handlers/images';
 import * as metadefs from './handlers/metadefs';
 import { showSchema } from './handlers/schemas';
@@ -32,6 +34,13 @@ export function buildRouter(): Router<Handler> {
     .add('POST', '/v2/images/:id/locations', addImageLocation)
     .add('GET', '/v2/images/:id/locations', listImageLocations)
     .add('GET', '/v2/images/:id/tasks', listImageTasks)
+    .add('PUT', '/v2/images/:id/tags/:tag', addTag)
+    .add('DELETE', '/v2/images/:id/tags/:tag', deleteTag)
+    .add('GET', '/v2/images/:id/members', members.listMembers)
+    .add('POST', '/v2/images/:id/members', members.createMember)
+    .add('GET', '/v2/images/:id/members/:member', members.showMember)
+    .add('PUT', '/v2/images/:id/members/:member', members.updateMember)
+    .add('DELETE', '/v2/images/:id/members/:member', members.deleteMember)
     .add('GET', '/v2/tasks', listTasks)
     .add('GET', '/v2/tasks/:id', showTask)
     .add('POST', '/v2/images/:id/actions/deactivate', deactivateImage)

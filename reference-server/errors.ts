@@ -87,4 +87,7 @@ export const notFound = (): HttpError => httpError(404, 'The resource could not 
 
 export const imageNotFound = (id: string): HttpError => httpError(404, `No image found with ID ${id}`);
 
+/** The wording of image sub-resources (tags, members). */
+export const parentImageNotFound = (id: string): HttpError => httpError(404, `Image ${id} not found.`);
+
 export const internalError = (): HttpError => httpError(500, DEFAULT_EXPLANATIONS[500]);

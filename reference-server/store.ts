@@ -4,7 +4,7 @@
  */
 import type { RequestContext } from './auth';
 import type { ChunkedBytes } from './chunks';
-import { httpError, imageNotFound } from './errors';
+import { httpError, imageNotFound, type HttpError } from './errors';
 import { transition, type StatusSubject } from './status';
 
 export type Visibility = 'public' | 'private' | 'shared' | 'community';
@@ -12,6 +12,16 @@ export type Visibility = 'public' | 'private' | 'shared' | 'community';
 export interface ImageLocation {
   url: string;
   metadata: Record<string, unknown>;
+}
+
+export type MemberStatus = 'pending' | 'accepted' | 'rejected';
+
+export interface ImageMember {
+  /** A project id. Glance also takes other JSON values (`{"member": 5}`); the reference keeps their text. */
+  member_id: string;
+  status: MemberStatus;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export interface ImageRecord extends StatusSubject {
@@ -32,6 +42,8 @@ export interface ImageRecord extends StatusSubject {
   /** Extra (non-base) properties; Glance stores them as strings. */
   extra: Record<string, string>;
   locations: ImageLocation[];
+  /** Projects a `shared` image is shared with, in the order they were added. */
+  members: ImageMember[];
   /** Bytes uploaded to this server; referenced by the `memory://<id>` location. */
   data: ChunkedBytes | null;
   /** Creation order, to sort images created within the same second. */
@@ -44,9 +56,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const memoryUrl = (id: string): string => `memory://${id}`;
 
+/** The caller's membership of a `shared` image, whatever its status. */
+export function membershipOf(image: ImageRecord, context: RequestContext): ImageMember | undefined {
+  if (image.visibility !== 'shared' || context.project === null) return undefined;
+  return image.members.find((member) => member.member_id === context.project);
+}
+
+/** Glance's read access: admin, public, community, the owner, or a member of a shared image (any status). */
 export function canSee(image: ImageRecord, context: RequestContext): boolean {
   if (context.isAdmin || image.visibility === 'public' || image.visibility === 'community') return true;
-  return context.project !== null && image.owner === context.project;
+  if (context.project !== null && image.owner === context.project) return true;
+  return membershipOf(image, context) !== undefined;
 }
 
 export class ImageStore {
@@ -63,10 +83,13 @@ export class ImageStore {
     return record;
   }
 
-  /** The image, or Glance's 404 when it is unknown, deleted or invisible to the caller. */
-  get(id: string, context: RequestContext): ImageRecord {
+  /**
+   * The image, or Glance's 404 when it is unknown, deleted or invisible to the caller
+   * (sub-resources such as tags and members word it `Image <id> not found.`).
+   */
+  get(id: string, context: RequestContext, missing: (id: string) => HttpError = imageNotFound): ImageRecord {
     const image = UUID.test(id) ? this.images.get(id.toLowerCase()) : undefined;
-    if (!image || !canSee(image, context)) throw imageNotFound(id);
+    if (!image || !canSee(image, context)) throw missing(id);
     return image;
   }
 

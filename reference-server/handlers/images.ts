@@ -7,7 +7,8 @@ import { imageView } from '../image-view';
 import { applyPatch, checkPatchMediaType, draftOf, parsePatch } from '../patch';
 import { pythonRepr } from '../python-format';
 import { IMAGE_STATUSES } from '../status';
-import { canSee, type ImageRecord, type Visibility } from '../store';
+import { MEMBER_STATUSES } from '../members';
+import { canSee, membershipOf, type ImageRecord, type Visibility } from '../store';
 import type { Exchange } from './exchange';
 
 /** Clients may not send these at all (Glance's request deserializer). */
@@ -87,6 +88,7 @@ export async function createImage(exchange: Exchange): Promise<void> {
     tags: [...new Set((fields.tags as string[] | undefined) ?? [])],
     extra,
     locations: [],
+    members: [],
     data: null,
   });
   sendJson(res, 201, imageView(image, state.options.show_multiple_locations), {
@@ -124,6 +126,15 @@ function filtersFrom(query: URLSearchParams, context: RequestContext): Array<(im
     }
     filters.push((image) => image.visibility === visibility);
   }
+  const memberStatus = query.get('member_status') ?? 'accepted';
+  if (memberStatus !== 'all' && !(MEMBER_STATUSES as readonly string[]).includes(memberStatus)) {
+    throw httpError(400, `Invalid status: ${memberStatus}`);
+  }
+  // Images shared with the caller are listed when its answer matches member_status (accepted by default).
+  filters.push((image) => {
+    const membership = context.isAdmin || image.owner === context.project ? undefined : membershipOf(image, context);
+    return membership === undefined || memberStatus === 'all' || membership.status === memberStatus;
+  });
   const hidden = query.get('os_hidden');
   filters.push((image) => image.os_hidden === (hidden !== null && hidden.toLowerCase() === 'true'));
   const tags = query.getAll('tag');

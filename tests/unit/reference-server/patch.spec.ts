@@ -25,7 +25,7 @@ function image(overrides: Partial<ImageRecord> = {}): ImageRecord {
     name: 'x', disk_format: 'raw', container_format: 'bare', visibility: 'shared', protected: false,
     os_hidden: false, min_ram: 0, min_disk: 0, owner: null, status: 'queued', size: null, virtual_size: null,
     checksum: null, os_hash_algo: null, os_hash_value: null, created_at: now, updated_at: now, tags: [],
-    extra: {}, locations: [], data: null, sequence: 0, revision: 0,
+    extra: {}, locations: [], members: [], data: null, sequence: 0, revision: 0,
     ...overrides,
   };
 }
