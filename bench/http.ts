@@ -1,8 +1,10 @@
-/** The measurements over HTTP, with undici: image lifecycle, streaming upload and download, Range latency, load. */
-import { Readable } from 'node:stream';
-import type { IncomingHttpHeaders } from 'node:http';
-import { getGlobalDispatcher, Pool, request, type Dispatcher } from 'undici';
+/**
+ * The measurements over HTTP: image records and the load runs with undici; uploads, downloads and Range requests
+ * with the bare client of raw-http.ts.
+ */
+import { Pool, request } from 'undici';
 import { ByteChecker, imageBytes, type Digests } from './bytes';
+import { RawConnection } from './raw-http';
 
 export const BENCH_TAG = 'glance-conformance-bench';
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
@@ -58,16 +60,22 @@ export interface Transfer {
  * and os_hash_value the server then reports against the client's digests.
  */
 export async function uploadImage(base: string, id: string, size: number, expected: Digests): Promise<Transfer> {
-  const started = process.hrtime.bigint();
-  const response = await request(`${base}/v2/images/${id}/file`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-    body: Readable.from(imageBytes(size), { objectMode: false, highWaterMark: 4 * 1024 * 1024 }),
-    headersTimeout: 600_000,
-  });
-  await expectStatus('upload', response, 204);
-  await response.body.dump();
-  const elapsed = seconds(started);
+  const connection = new RawConnection(base);
+  let elapsed: number;
+  try {
+    const started = process.hrtime.bigint();
+    const response = await connection.request(
+      'PUT',
+      `/v2/images/${id}/file`,
+      { 'Content-Type': 'application/octet-stream' },
+      undefined,
+      { size, blocks: imageBytes(size) },
+    );
+    elapsed = seconds(started);
+    if (response.statusCode !== 204) throw new Error(`upload: HTTP ${response.statusCode} ${response.text}`);
+  } finally {
+    connection.close();
+  }
   const record = await showImage(base, id);
   if (record.status !== 'active' || record.size !== size) {
     throw new Error(`after upload: status ${String(record.status)}, size ${String(record.size)}, expected active, ${size}`);
@@ -79,54 +87,18 @@ export async function uploadImage(base: string, id: string, size: number, expect
   return { bytes: size, seconds: elapsed, bytesPerSecond: size / elapsed };
 }
 
-/**
- * A GET whose body chunks go straight from undici's parser to a ByteChecker
- * (dispatch API): with `request()`'s Readable body in between, the client
- * spent more CPU per MiB than the reference server and capped the measured
- * throughput on this 2-core machine.
- */
-function checkedGet(
-  dispatcher: Dispatcher,
-  base: string,
-  path: string,
-  headers: Record<string, string>,
-  first: number,
-): Promise<{ statusCode: number; headers: IncomingHttpHeaders; checker: ByteChecker; text: string }> {
-  return new Promise((resolve, reject) => {
-    const checker = new ByteChecker(first);
-    let statusCode = 0;
-    const responseHeaders: IncomingHttpHeaders = {};
-    let text = '';
-    dispatcher.dispatch(
-      { origin: base, path, method: 'GET', headers, bodyTimeout: 120_000, headersTimeout: 120_000 },
-      // undici's classic handler interface: Pool.dispatch in undici 7 still asserts on it.
-      {
-        onConnect() {},
-        onHeaders(status, raw) {
-          statusCode = status;
-          for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders[raw[i].toString('latin1').toLowerCase()] = raw[i + 1].toString('latin1');
-          return true;
-        },
-        onData(chunk) {
-          if (statusCode === 200 || statusCode === 206) checker.update(chunk);
-          else if (text.length < 300) text += chunk.toString('utf8');
-          return true;
-        },
-        onComplete() {
-          resolve({ statusCode, headers: responseHeaders, checker, text });
-        },
-        onError(error) {
-          reject(error);
-        },
-      },
-    );
-  });
+/** A GET whose 200/206 body is compared byte for byte with the generator from offset `first` on. */
+async function checkedGet(connection: RawConnection, path: string, headers: Record<string, string>, first: number) {
+  const checker = new ByteChecker(first);
+  const response = await connection.request('GET', path, headers, (chunk) => checker.update(chunk));
+  return { ...response, checker };
 }
 
 /**
- * Downloads bytes first..last (the whole image when `range` is false) and
+ * Downloads bytes first..last (the whole image when `range` is absent) and
  * checks every byte against the generator and Content-MD5 (when sent)
- * against the client's md5 of the image.
+ * against the client's md5 of the image. Over `connection` when given (kept
+ * open), else over a connection of its own.
  */
 export async function downloadImage(
   base: string,
@@ -134,25 +106,32 @@ export async function downloadImage(
   imageSize: number,
   expected: Digests,
   range?: { first: number; last: number },
+  connection?: RawConnection,
 ): Promise<Transfer> {
   const first = range?.first ?? 0;
   const length = range ? range.last - range.first + 1 : imageSize;
-  const started = process.hrtime.bigint();
-  const response = await checkedGet(getGlobalDispatcher(), base, `/v2/images/${id}/file`, range ? { range: `bytes=${range.first}-${range.last}` } : {}, first);
-  const elapsed = seconds(started);
-  if (response.statusCode !== (range ? 206 : 200)) throw new Error(`download: HTTP ${response.statusCode} ${response.text}`);
-  const { checker } = response;
-  if (checker.received !== length) throw new Error(`download: ${checker.received} bytes, expected ${length}`);
-  if (checker.firstMismatch !== null) throw new Error(`download: bytes differ from the upload at offset ${checker.firstMismatch}`);
-  const md5 = response.headers['content-md5'];
-  if (md5 !== undefined && md5 !== expected.md5) throw new Error(`download: Content-MD5 ${String(md5)} != client md5`);
-  return { bytes: length, seconds: elapsed, bytesPerSecond: length / elapsed };
+  const own = connection ?? new RawConnection(base);
+  try {
+    const started = process.hrtime.bigint();
+    const path = `/v2/images/${id}/file`;
+    const response = await checkedGet(own, path, range ? { Range: `bytes=${range.first}-${range.last}` } : {}, first);
+    const elapsed = seconds(started);
+    if (response.statusCode !== (range ? 206 : 200)) throw new Error(`download: HTTP ${response.statusCode} ${response.text}`);
+    const { checker } = response;
+    if (checker.received !== length) throw new Error(`download: ${checker.received} bytes, expected ${length}`);
+    if (checker.firstMismatch !== null) throw new Error(`download: bytes differ from the upload at offset ${checker.firstMismatch}`);
+    const md5 = response.headers['content-md5'];
+    if (md5 !== undefined && md5 !== expected.md5) throw new Error(`download: Content-MD5 ${md5} != client md5`);
+    return { bytes: length, seconds: elapsed, bytesPerSecond: length / elapsed };
+  } finally {
+    if (!connection) own.close();
+  }
 }
 
 /**
- * The whole image fetched as consecutive `piece`-byte Range requests over a
- * pool of `concurrency` connections (what a parallel or resuming downloader
- * does), every piece checked against the generator.
+ * The whole image fetched as consecutive `piece`-byte Range requests over
+ * `concurrency` keep-alive connections (what a parallel or resuming
+ * downloader does), every piece checked against the generator.
  */
 export async function piecewiseDownload(
   base: string,
@@ -161,16 +140,17 @@ export async function piecewiseDownload(
   piece: number,
   concurrency: number,
 ): Promise<Transfer & { requests: number; piece: number; concurrency: number }> {
-  const pool = new Pool(base, { connections: concurrency, pipelining: 1 });
+  const connections = Array.from({ length: concurrency }, () => new RawConnection(base));
   const pieces = Math.ceil(size / piece);
   let next = 0;
   try {
     const started = process.hrtime.bigint();
-    const worker = async () => {
+    const worker = async (connection: RawConnection) => {
       while (next < pieces) {
         const first = next++ * piece;
         const last = Math.min(first + piece, size) - 1;
-        const response = await checkedGet(pool, base, `/v2/images/${id}/file`, { range: `bytes=${first}-${last}` }, first);
+        const path = `/v2/images/${id}/file`;
+        const response = await checkedGet(connection, path, { Range: `bytes=${first}-${last}` }, first);
         if (response.statusCode !== 206) throw new Error(`piecewise download: HTTP ${response.statusCode} for bytes=${first}-${last}`);
         const { checker } = response;
         if (checker.received !== last - first + 1 || checker.firstMismatch !== null) {
@@ -178,11 +158,11 @@ export async function piecewiseDownload(
         }
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(connections.map(worker));
     const elapsed = seconds(started);
     return { bytes: size, seconds: elapsed, bytesPerSecond: size / elapsed, requests: pieces, piece, concurrency };
   } finally {
-    await pool.close();
+    for (const connection of connections) connection.close();
   }
 }
 
@@ -212,12 +192,17 @@ export async function rangeLatency(base: string, id: string, size: number, expec
   const last: number[] = [];
   const head = { first: 0, last: rangeBytes - 1 };
   const tail = { first: size - rangeBytes, last: size - 1 };
-  // One unmeasured request each: connection set-up and first-touch costs stay out of the medians.
-  await downloadImage(base, id, size, expected, head);
-  await downloadImage(base, id, size, expected, tail);
-  for (let i = 0; i < n; i++) {
-    first.push((await downloadImage(base, id, size, expected, head)).seconds * 1000);
-    last.push((await downloadImage(base, id, size, expected, tail)).seconds * 1000);
+  const connection = new RawConnection(base);
+  try {
+    // One unmeasured request each: connection set-up and first-touch costs stay out of the medians.
+    await downloadImage(base, id, size, expected, head, connection);
+    await downloadImage(base, id, size, expected, tail, connection);
+    for (let i = 0; i < n; i++) {
+      first.push((await downloadImage(base, id, size, expected, head, connection)).seconds * 1000);
+      last.push((await downloadImage(base, id, size, expected, tail, connection)).seconds * 1000);
+    }
+  } finally {
+    connection.close();
   }
   const firstMs = median(first);
   const lastMs = median(last);
