@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { BlockList, isIP } from 'node:net';
+import tls from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { resolveCloud, type CloudConfig, type Sourced } from './clouds';
@@ -60,6 +61,7 @@ export function bypassesProxy(url: URL, noProxy: string[]): boolean {
       list.addSubnet(cidr[1], Number(cidr[2]), family);
       return list.check(host, isIP(host) === 6 ? 'ipv6' : 'ipv4');
     }
+    if (isIP(entry)) return host === entry;
     const withPort = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[(.*)\](:\d+)?$/, '$1$2'))!;
     if (withPort[2] && Number(withPort[2]) !== port) return false;
     const name = withPort[1].replace(/^\*?\./, '');
@@ -152,6 +154,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class HttpLayer {
   private readonly direct: Agent;
+  private readonly tls: tls.ConnectionOptions;
   private readonly httpProxy?: ProxyAgent;
   private readonly httpsProxy?: ProxyAgent;
 
@@ -161,6 +164,7 @@ export class HttpLayer {
     // A PEM holding both certificate and key may come as OS_CERT alone.
     const key = readSetting(settings.key, 'client key') ?? cert;
     const tls = { ca, cert, key, rejectUnauthorized: !settings.insecure?.value };
+    this.tls = tls;
     this.direct = new Agent({ connect: tls });
     // Plain http goes to the proxy in absolute form; https through a CONNECT tunnel.
     if (settings.httpProxy) {
@@ -191,10 +195,33 @@ export class HttpLayer {
         if (answer.bodyFailure && attempt < retries.length) throw Object.assign(new Error(answer.bodyFailure), { code: 'UND_ERR_SOCKET' });
         return answer;
       } catch (e) {
-        if (attempt >= retries.length || !isConnectionError(e) || req.signal?.aborted) throw e;
+        if (attempt >= retries.length || !isConnectionError(e) || req.signal?.aborted) throw await this.diagnose(req.url, e);
         await sleep(retries[attempt]);
       }
     }
+  }
+
+  /**
+   * With TLS 1.3 a server that wants a client certificate refuses it after the handshake, and the request
+   * only sees the connection close. A bare handshake, kept open a moment, receives the server's alert: its
+   * code names the problem.
+   */
+  private async diagnose(target: string, e: unknown): Promise<unknown> {
+    const url = new URL(target);
+    const closedEarly = codeOf(e) === 'UND_ERR_SOCKET' || codeOf(e) === 'ECONNRESET';
+    if (url.protocol !== 'https:' || !closedEarly || this.proxyFor(url)) return e;
+    const alert = await new Promise<unknown>((resolve) => {
+      const socket = tls.connect({ ...this.tls, host: url.hostname, port: Number(url.port) || 443, servername: isIP(url.hostname) ? undefined : url.hostname });
+      const done = (found: unknown) => {
+        socket.destroy();
+        resolve(found);
+      };
+      socket.setTimeout(2000, () => done(undefined));
+      socket.on('error', (err) => done(CLIENT_CERT_REFUSED.has(codeOf(err) ?? '') ? err : undefined));
+      socket.on('close', () => done(undefined));
+      socket.resume();
+    });
+    return alert ?? e;
   }
 
   private async once(req: HttpRequest): Promise<HttpAnswer> {
