@@ -9,7 +9,9 @@ import { HttpError, internalError } from './errors';
 import type { Exchange, Handler, ServerState } from './handlers/exchange';
 import { deactivateImage, reactivateImage } from './handlers/image-actions';
 import { downloadImageData, stageImageData, uploadImageData } from './handlers/image-data';
+import { importImage } from './handlers/image-import';
 import { addImageLocation, listImageLocations } from './handlers/image-locations';
+import * as info from './handlers/info';
 import * as members from './handlers/members';
 import { addTag, deleteTag } from './handlers/tags';
 import { createImage, deleteImage, listImages, showImage, updateImage } from './handlers/images';
@@ -31,6 +33,7 @@ export function buildRouter(): Router<Handler> {
     .add('GET', '/v2/images/:id/file', downloadImageData)
     .add('PUT', '/v2/images/:id/file', uploadImageData)
     .add('PUT', '/v2/images/:id/stage', stageImageData)
+    .add('POST', '/v2/images/:id/import', importImage)
     .add('POST', '/v2/images/:id/locations', addImageLocation)
     .add('GET', '/v2/images/:id/locations', listImageLocations)
     .add('GET', '/v2/images/:id/tasks', listImageTasks)
@@ -45,6 +48,10 @@ export function buildRouter(): Router<Handler> {
     .add('GET', '/v2/tasks/:id', showTask)
     .add('POST', '/v2/images/:id/actions/deactivate', deactivateImage)
     .add('POST', '/v2/images/:id/actions/reactivate', reactivateImage)
+    .add('GET', '/v2/info/import', info.showImportInfo)
+    .add('GET', '/v2/info/stores', info.showStoresInfo)
+    .add('GET', '/v2/info/stores/detail', info.showStoresInfo)
+    .add('GET', '/v2/info/usage', info.showUsageInfo)
     .add('GET', '/v2/schemas/:name', showSchema)
     .add('GET', '/v2/schemas/:group/:name', showSchema)
     .add('GET', '/v2/metadefs/namespaces', metadefs.listNamespaces)

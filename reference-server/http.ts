@@ -105,6 +105,13 @@ export function sendNoContent(res: ServerResponse): void {
   res.end();
 }
 
+/** Glance's 202 for asynchronous work (import, location import): empty, typed text/html. */
+export function sendEmptyAccepted(res: ServerResponse): void {
+  setRequestId(res);
+  res.writeHead(202, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': '0' });
+  res.end();
+}
+
 /** A download of an image without data: Glance's 204 here carries no Content-Type. */
 export function sendNoData(res: ServerResponse): void {
   setRequestId(res);

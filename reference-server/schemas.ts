@@ -339,10 +339,78 @@ const METADEF_SCHEMAS: Record<string, () => Schema> = {
   tags: () => collection('tags', tagItem()),
 };
 
+const UUID_PATTERN = '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$';
+const described = (type: JsonValue, description: string): Schema => ({ type, description });
+
+function memberSchema(): Schema {
+  return {
+    name: 'member',
+    properties: {
+      member_id: described('string', 'An identifier for the image member (tenantId)'),
+      image_id: { ...described('string', 'An identifier for the image'), pattern: UUID_PATTERN },
+      created_at: described('string', 'Date and time of image member creation'),
+      updated_at: described('string', 'Date and time of last modification of image member'),
+      status: { ...described('string', 'The status of this image member'), enum: ['pending', 'accepted', 'rejected'] },
+      schema: { readOnly: true, type: 'string' },
+    },
+  };
+}
+
+/** Glance's task schema; the list drops input, result and message. Keys in Glance's order. */
+function taskSchema(inList: boolean): Schema {
+  const properties: Schema = {
+    id: { description: 'An identifier for the task', pattern: UUID_PATTERN, type: 'string' },
+    type: {
+      description: 'The type of task represented by this content',
+      enum: ['import', 'api_image_import'],
+      type: 'string',
+    },
+    status: {
+      description: 'The current status of this task',
+      enum: ['pending', 'processing', 'success', 'failure'],
+      type: 'string',
+    },
+    input: { description: 'The parameters required by task, JSON blob', type: ['null', 'object'] },
+    result: { description: 'The result of current task, JSON blob', type: ['null', 'object'] },
+    owner: { description: 'An identifier for the owner of this task', type: 'string' },
+    message: {
+      description: 'Human-readable informative message only included when appropriate (usually on failure)',
+      type: 'string',
+    },
+    image_id: { description: 'Image associated with the task', type: 'string' },
+    request_id: { description: 'Human-readable informative request-id', type: 'string' },
+    user_id: { description: 'User associated with the task', type: 'string' },
+    expires_at: { description: 'Datetime when this resource would be subject to removal', type: ['null', 'string'] },
+    created_at: { description: 'Datetime when this resource was created', type: 'string' },
+    updated_at: { description: 'Datetime when this resource was updated', type: 'string' },
+    self: { readOnly: true, type: 'string' },
+    schema: { readOnly: true, type: 'string' },
+  };
+  if (inList) for (const key of ['input', 'result', 'message']) delete properties[key];
+  return { name: 'task', properties };
+}
+
+/** Members and tasks collections: the items and `schema`, no paging links. */
+function plainCollection(name: string, items: Schema): Schema {
+  return {
+    name,
+    properties: { [name]: { type: 'array', items }, schema: { type: 'string' } },
+    links: [{ rel: 'describedby', href: '{schema}' }],
+  };
+}
+
+const OTHER_SCHEMAS: Record<string, () => Schema> = {
+  member: memberSchema,
+  members: () => plainCollection('members', memberSchema()),
+  task: () => taskSchema(false),
+  tasks: () => plainCollection('tasks', taskSchema(true)),
+};
+
 /** The schema served at /v2/schemas/{path}, or undefined for an unknown path. */
 export function schemaFor(path: string, diskFormats: string[], containerFormats: string[]): Schema | undefined {
   if (path === 'image') return imageSchema(diskFormats, containerFormats);
   if (path === 'images') return imagesSchema(diskFormats, containerFormats);
+  if (Object.hasOwn(OTHER_SCHEMAS, path)) return OTHER_SCHEMAS[path]();
   const metadef = /^metadefs\/([a-z_]+)$/.exec(path);
   return metadef && Object.hasOwn(METADEF_SCHEMAS, metadef[1]) ? METADEF_SCHEMAS[metadef[1]]() : undefined;
 }

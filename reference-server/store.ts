@@ -46,6 +46,8 @@ export interface ImageRecord extends StatusSubject {
   members: ImageMember[];
   /** Bytes uploaded to this server; referenced by the `memory://<id>` location. */
   data: ChunkedBytes | null;
+  /** Bytes staged for a `glance-direct` import (PUT …/stage), until the import takes them. */
+  staged: ChunkedBytes | null;
   /** Creation order, to sort images created within the same second. */
   sequence: number;
   /** Bumped on every committed change, so a PATCH can tell it raced with another change. */
@@ -116,6 +118,7 @@ export class ImageStore {
     if (image.protected) throw httpError(403, `Image ${image.id} is protected and cannot be deleted.`);
     transition(image, 'deleted');
     image.data = null;
+    image.staged = null;
     this.touch(image);
     this.images.delete(image.id);
   }

@@ -79,8 +79,8 @@ export class TaskStore {
     task.updated_at = new Date();
   }
 
-  succeed(task: TaskRecord, result: Record<string, unknown>): void {
-    this.finish(task, 'success', result, '');
+  succeed(task: TaskRecord, result: Record<string, unknown>, message = ''): void {
+    this.finish(task, 'success', result, message);
   }
 
   fail(task: TaskRecord, message: string): void {

@@ -1,6 +1,6 @@
 /** API 2.17: POST and GET /v2/images/{id}/locations, Glance 29.0.0+'s service-facing location API. */
 import { httpError } from '../errors';
-import { readJson, sendJson, setRequestId } from '../http';
+import { readJson, sendEmptyAccepted, sendJson } from '../http';
 import { acquireImportLock } from '../import-lock';
 import { runLocationImport, DEFAULT_HASH_ALGO, type ValidationData } from '../location-import';
 import { digestLocation, HASH_DIGEST_BYTES } from '../locations';
@@ -67,9 +67,7 @@ export async function addImageLocation(exchange: Exchange): Promise<void> {
     context, image.id);
   acquireImportLock(image, task, state.tasks);
   state.store.touch(image);
-  setRequestId(res);
-  res.writeHead(202, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': '0' });
-  res.end();
+  sendEmptyAccepted(res);
   const environment = { images: state.store, tasks: state.tasks, probeLocation: state.probeLocation, digestLocation };
   void runLocationImport(environment, image, task, url, validation);
 }

@@ -90,6 +90,7 @@ export async function createImage(exchange: Exchange): Promise<void> {
     locations: [],
     members: [],
     data: null,
+    staged: null,
   });
   sendJson(res, 201, imageView(image, state.options.show_multiple_locations), {
     Location: `${origin(req)}/v2/images/${image.id}`,

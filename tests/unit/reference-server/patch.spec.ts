@@ -25,7 +25,7 @@ function image(overrides: Partial<ImageRecord> = {}): ImageRecord {
     name: 'x', disk_format: 'raw', container_format: 'bare', visibility: 'shared', protected: false,
     os_hidden: false, min_ram: 0, min_disk: 0, owner: null, status: 'queued', size: null, virtual_size: null,
     checksum: null, os_hash_algo: null, os_hash_value: null, created_at: now, updated_at: now, tags: [],
-    extra: {}, locations: [], members: [], data: null, sequence: 0, revision: 0,
+    extra: {}, locations: [], members: [], data: null, staged: null, sequence: 0, revision: 0,
     ...overrides,
   };
 }
@@ -159,13 +159,24 @@ test.describe('applyPatch: locations, in Glance order', () => {
     }
   });
 
-  test('add on a queued image activates it with the remote size; remove /locations/- drops the last', async () => {
+  test('add on a queued image activates it with the remote size; remove /locations/- names no location', async () => {
     const queued = image();
     expect(await apply(queued, [{ op: 'add', path: '/locations/-', value: { url: GOOD, metadata: {} } }])).toBe('ok');
     expect(queued).toMatchObject({ status: 'active', size: 32, checksum: null, locations: [{ url: GOOD, metadata: {} }] });
     const two = active2();
-    expect(await apply(two, [{ op: 'remove', path: '/locations/-' }])).toBe('ok');
-    expect(two.locations.map((l) => l.url)).toEqual(['memory://11111111-2222-3333-4444-555555555555']);
+    const before = two.locations.map((l) => l.url);
+    expect(await apply(two, [{ op: 'remove', path: '/locations/-' }])).toBe('400 Invalid position for removing a location.');
+    expect(two.locations.map((l) => l.url)).toEqual(before);
+  });
+
+  test('location indices are RFC 6901 indices: no leading zero, no add past the end (LOC-INDEX-LEADING-ZERO-400)', async () => {
+    const add = (path: string) => [{ op: 'add' as const, path, value: { url: OTHER, metadata: {} } }];
+    expect(await apply(active2(), add('/locations/01'))).toBe('400 Invalid position for adding a location.');
+    expect(await apply(active2(), add('/locations/3'))).toBe('400 Invalid position for adding a location.');
+    expect(await apply(active2(), [{ op: 'remove', path: '/locations/01' }])).toBe('400 Invalid position for removing a location.');
+    const inserted = active2();
+    expect(await apply(inserted, add('/locations/0'))).toBe('ok');
+    expect(inserted.locations[0].url).toBe(OTHER);
   });
 
   test('removing the memory location drops the stored bytes', async () => {
