@@ -22,7 +22,9 @@ export function mergeReports(reports: ConformanceReport[], strict = false): Conf
   const current = catalogInfo();
   differing('catalogs (suite versions)', [current.hash, ...reports.map((r) => r.catalog.hash)]);
   differing('runs (set one GLANCE_CONFORMANCE_RUN_ID for every shard)', reports.map((r) => r.run.id));
-  differing('targets', reports.map((r) => r.target?.url).filter(Boolean));
+  // Each shard of an embedded run starts its own reference server, on its own port: the same target still.
+  const targetKey = (r: ConformanceReport) => (r.target?.kind === 'embedded' ? 'the embedded reference server' : r.target?.url);
+  differing('targets', reports.map(targetKey).filter(Boolean));
 
   const tests = new Map<string, TestReport[]>();
   for (const r of reports.flatMap((x) => x.requirements)) tests.set(r.id, [...(tests.get(r.id) ?? []), ...r.tests]);

@@ -49,12 +49,13 @@ export async function brokenRun(
   mutation: Mutation = TWO_BUGS,
   env: Record<string, string> = {},
   server: ReferenceServerOptions = {},
+  args: string[] = [],
 ): Promise<ReportRun> {
   const dir = runDir(name);
   const reference = await startReferenceServer({ port: 0, ...server });
   const proxy = await startBrokenProxy(reference.url, mutation);
   try {
-    const run = await runSuite({ GLANCE_URL: proxy.url, ...env }, [], dir);
+    const run = await runSuite({ GLANCE_URL: proxy.url, ...env }, args, dir);
     return { ...run, dir };
   } finally {
     await proxy.close();
