@@ -13,7 +13,8 @@ export type Capability =
   | 'hidden-locations'    // show_multiple_locations = False: no `locations` key
   | 'deactivate'          // the caller may deactivate its own image
   | 'staging'             // PUT /v2/images/{id}/stage (interoperable import) works
-  | 'metadefs';           // /v2/metadefs answers
+  | 'metadefs'            // /v2/metadefs answers
+  | 'location-api';       // API 2.17 or later: POST/GET /v2/images/{id}/locations (versions document)
 
 export interface Source {
   /** Human-readable clause, e.g. "RFC 7233 §4.4". */
@@ -44,6 +45,19 @@ const apiRef = (anchor: string, clause: string): Source => ({ clause: `Image API
 
 const LOCATIONS_409 = specLite('restrict location updates by image status');
 const LOCATIONS = ['multiple-locations'] as const satisfies Capability[];
+const PATCH_MEDIA_TYPES = 'https://specs.openstack.org/openstack/glance-specs/specs/api/v2/http-patch-image-api-v2.html';
+const patchMediaType = (clause: string): Source => ({
+  clause: `Image API v2 HTTP PATCH media types (application/openstack-images-v2.1-json-patch): ${clause}`,
+  url: PATCH_MEDIA_TYPES,
+});
+const GLANCE_LOCATION_SETTER = 'https://opendev.org/openstack/glance/src/tag/25.1.0/glance/location.py';
+/** API 2.17 (Glance 29.0.0, 2024.2): the release note that added the location API. */
+const LOCATION_API_NOTE = 'https://docs.openstack.org/releasenotes/glance/2024.2.html#new-features';
+const locationApi = (clause: string): Source => ({
+  clause: `Image API v2.17: ${clause} (api-ref and Glance 2024.2 release notes)`,
+  url: LOCATION_API_NOTE,
+});
+const LOCATION_API = ['location-api'] as const satisfies Capability[];
 
 export const requirements = [
   // ── Discovery ──────────────────────────────────────────────────────────────────────────────────
@@ -147,6 +161,82 @@ export const requirements = [
     source: { clause: 'glance-api.conf show_multiple_locations = False', url: 'https://docs.openstack.org/glance/latest/configuration/glance_api.html' },
     needs: ['hidden-locations'],
     passes: 'image records have no locations key, and PATCH add/replace/remove on /locations each answer 403',
+  },
+
+  // Positions and list rules of the location list (RFC 6901/6902 as Glance's patch media type adopts them).
+  {
+    id: 'LOC-ADD-INDEX-INSERTS', title: 'add at /locations/0 inserts the location first', level: 'MUST',
+    source: rfc(6902, '4.1'), needs: [...LOCATIONS, 'image-data'],
+    passes: 'PATCH add /locations/0 on an active image answers 200 and the new location comes first, the others after it in their order',
+  },
+  {
+    id: 'LOC-ADD-INDEX-PAST-END-400', title: 'add at an index past the end of the location list is refused', level: 'MUST',
+    source: { clause: 'RFC 6902 §4.1 ("the specified index MUST NOT be greater than the number of elements") and §5', url: 'https://www.rfc-editor.org/rfc/rfc6902#section-4.1' },
+    needs: [...LOCATIONS, 'image-data'],
+    passes: 'PATCH add /locations/N with N greater than the number of locations answers 400 and the locations stay (Glance 25.1 appends: 200)',
+  },
+  {
+    id: 'LOC-REMOVE-INDEX-MISSING-400', title: 'remove of a location that does not exist → 400', level: 'MUST',
+    source: { clause: 'RFC 6902 §4.2 ("the target location MUST exist")', url: 'https://www.rfc-editor.org/rfc/rfc6902#section-4.2' },
+    needs: [...LOCATIONS, 'image-data'],
+    passes: 'on an active image with two locations, PATCH remove /locations/5 and /locations/x each answer 400 and both locations stay',
+  },
+  {
+    id: 'LOC-REMOVE-DASH-400', title: 'remove /locations/- (the element after the last) → 400', level: 'MUST',
+    source: { clause: 'RFC 6901 §4 ("-" names the nonexistent element after the last) and RFC 6902 §4.2', url: 'https://www.rfc-editor.org/rfc/rfc6901#section-4' },
+    needs: [...LOCATIONS, 'image-data'],
+    passes: 'on an active image with two locations, PATCH remove /locations/- answers 400 and both locations stay (Glance 25.1 removes the last one: 200)',
+  },
+  {
+    id: 'LOC-INDEX-LEADING-ZERO-400', title: 'a location index with a leading zero is not an index → 400', level: 'MUST',
+    source: { clause: 'RFC 6901 §4 ("leading zeros are not allowed")', url: 'https://www.rfc-editor.org/rfc/rfc6901#section-4' },
+    needs: [...LOCATIONS, 'image-data'],
+    passes: 'on an active image with two locations, PATCH add /locations/01 and remove /locations/01 each answer 400 and the locations stay',
+  },
+  {
+    id: 'LOC-ADD-DUPLICATE-400', title: 'adding a location URL the image already has → 400', level: 'SHOULD',
+    source: { clause: 'Glance\'s location list (glance/location.py, DuplicateLocation): "The location <url> already exists"', url: GLANCE_LOCATION_SETTER },
+    needs: [...LOCATIONS, 'image-data'],
+    passes: 'PATCH add /locations/- with the URL of a location the active image already has answers 400 and the locations stay as they were',
+  },
+  {
+    id: 'LOC-REPLACE-ACTIVE-OTHER-URLS-400', title: 'replacing an active image\'s locations with other URLs → 400', level: 'SHOULD',
+    source: { clause: 'Glance\'s location list (glance/location.py): only a replace that keeps the URL set may change an image with locations ("Original locations is not empty")', url: GLANCE_LOCATION_SETTER },
+    needs: [...LOCATIONS, 'image-data'],
+    passes: 'PATCH replace /locations with a URL the image does not have, on an active image, answers 400; the locations and the downloaded bytes stay the uploaded ones',
+  },
+  {
+    id: 'PATCH-POINTER-ESCAPES', title: 'patch paths decode ~1 to / and ~0 to ~, and refuse other escapes', level: 'MUST',
+    source: patchMediaType('restricted JSON pointers, "~" and "/" encoded as "~0" and "~1", evaluated per RFC 6901 §4'),
+    needs: [],
+    passes: 'PATCH add /conformance~0x~1y and /conformance~01 answer 200 and set the properties "conformance~x/y" and "conformance~1"; a path with "~2" answers 400 and sets nothing',
+  },
+
+  // ── API 2.17: the location API ────────────────────────────────────────────────────────────────
+  {
+    id: 'LOCATIONS-API-ADD-QUEUED-202', title: 'POST /locations on a queued image → 202, then active with exactly that location', level: 'MUST',
+    source: locationApi('add location — queued images only, imported asynchronously'), needs: [...LOCATION_API],
+    passes: 'POST /v2/images/{id}/locations {url} on a queued image answers 202 (the api-ref says 200; Glance, its functional tests and Tempest answer 202 — the catalog follows them), the image becomes active, GET /locations lists exactly that URL, size is the location\'s, and GET /file returns the bytes behind the URL',
+  },
+  {
+    id: 'LOCATIONS-API-ADD-NOT-QUEUED-409', title: 'POST /locations on an image that is not queued → 409, image unchanged', level: 'MUST',
+    source: locationApi('add location — 409 unless the image is queued'), needs: [...LOCATION_API, 'image-data'],
+    passes: 'on saving, uploading, active and deactivated images POST /locations answers 409 and the image keeps its status and locations',
+  },
+  {
+    id: 'LOCATIONS-API-ADD-INVALID-400', title: 'POST /locations with a malformed body or validation_data → 400', level: 'MUST',
+    source: locationApi('add location — 400 on a body the location schema refuses or invalid validation_data'), needs: [...LOCATION_API],
+    passes: 'no url, a url that is not a string, an unknown os_hash_algo, an os_hash_value that is not hex or not the digest size, an unknown validation_data key → 400 each, and the image stays queued without locations',
+  },
+  {
+    id: 'LOCATIONS-API-HASH-MISMATCH', title: 'a location whose data does not match validation_data never activates the image', level: 'MUST',
+    source: locationApi('add location — validation_data checked against the data before the image becomes active'), needs: [...LOCATION_API],
+    passes: 'POST /locations with an os_hash_value (sha512) of other bytes: the image never becomes active, before or after the import task ends',
+  },
+  {
+    id: 'LOCATIONS-API-GET', title: 'GET /locations lists url and metadata only', level: 'MUST',
+    source: locationApi('get locations — a list of url and metadata'), needs: [...LOCATION_API],
+    passes: 'GET /v2/images/{id}/locations answers 200 with a JSON list whose items have exactly the keys url and metadata (no id, no status), and it holds the URL added by POST /locations',
   },
 
   // ── Item 2: Virtuozzo ─────────────────────────────────────────────────────────────────────────
@@ -276,6 +366,11 @@ export const requirements = [
     passes: 'Range: bytes=0-4 with If-Range: "no-such-etag" → 200 and the whole image',
   },
   {
+    id: 'RANGE-IF-RANGE-MATCH-206', title: 'a Range with an If-Range matching the current ETag → 206', level: 'SHOULD',
+    source: rfc(7233, '3.2'), needs: ['image-data'],
+    passes: 'when a download carries a strong ETag, Range: bytes=0-4 with If-Range: <that ETag> → 206 bytes 0-4 (not-applicable when the target sends no strong ETag)',
+  },
+  {
     id: 'RANGE-DEPRECATED-CONTENT-RANGE', title: 'the deprecated Content-Range request header still selects a range', level: 'MUST',
     source: specLite('Range header for partial download — retain Content-Range requests'), needs: ['image-data'],
     passes: 'Content-Range: bytes F-L/SIZE and bytes F-L/* (no Range) → 206 with Content-Range: bytes F-L/SIZE and those bytes',
@@ -310,7 +405,7 @@ export function findRequirement(id: string): Requirement | undefined {
   return byId.get(id);
 }
 
-export const FEATURES = ['DISCOVERY', 'LOC', 'HYPERVISOR', 'DISK-FORMAT', 'RANGE'] as const;
+export const FEATURES = ['DISCOVERY', 'LOC', 'LOCATIONS-API', 'PATCH', 'HYPERVISOR', 'DISK-FORMAT', 'RANGE'] as const;
 
 /** The feature a requirement belongs to: the ID's prefix (`LOC`, `DISK-FORMAT`, …). */
 export function featureOf(id: string): string {

@@ -208,15 +208,21 @@ async function replaceLocations(image: ImageRecord, value: ImageLocation[], env:
   activateIfQueued(image, sizes[0]);
 }
 
+/** An RFC 6901 §4 array index: "0" or digits without a leading zero; null for anything else. */
+function arrayIndex(token: string): number | null {
+  return /^(0|[1-9][0-9]*)$/.test(token) ? Number(token) : null;
+}
+
 async function addLocation(image: ImageRecord, position: string, value: ImageLocation, env: PatchEnvironment): Promise<void> {
   checkLocationsVisible('add', env);
   checkLocationsStatus('add', image);
-  // Glance accepts any all-digit index (past the end appends) and '-'.
-  if (position !== '-' && !/^[0-9]+$/.test(position)) {
+  // LOC-INDEX-LEADING-ZERO-400, LOC-ADD-INDEX-PAST-END-400: an RFC 6901 index no greater than the
+  // list's length, or '-' (Glance accepts leading zeros and appends past the end: DEVIATIONS.md).
+  const index = position === '-' ? image.locations.length : arrayIndex(position);
+  if (index === null || index > image.locations.length) {
     throw httpError(400, 'Invalid position for adding a location.');
   }
   const size = await checkNewLocation(value.url, image.locations, env);
-  const index = position === '-' ? image.locations.length : Math.min(Number(position), image.locations.length);
   image.locations.splice(index, 0, { url: value.url, metadata: value.metadata });
   activateIfQueued(image, size);
 }
@@ -225,9 +231,10 @@ function removeLocation(image: ImageRecord, position: string, env: PatchEnvironm
   checkLocationsVisible('remove', env);
   checkLocationsStatus('remove', image);
   if (image.locations.length === 1) throw httpErrorWithDetail(403, 'Cannot remove last location in the image.');
-  // '-' means the last location, as in Glance (RFC 6902 does not define it for remove).
-  const index = position === '-' ? image.locations.length - 1 : /^[0-9]+$/.test(position) ? Number(position) : -1;
-  if (index < 0 || index >= image.locations.length) {
+  // LOC-REMOVE-DASH-400, LOC-REMOVE-INDEX-MISSING-400, LOC-INDEX-LEADING-ZERO-400: an existing
+  // element named by an RFC 6901 index; '-' names none (Glance removes the last: DEVIATIONS.md).
+  const index = arrayIndex(position);
+  if (index === null || index >= image.locations.length) {
     throw httpError(400, 'Invalid position for removing a location.');
   }
   const [removed] = image.locations.splice(index, 1);

@@ -155,3 +155,54 @@ test(...requirement('LOC-HIDDEN-403'), async ({ images, glance }) => {
 
   expect((await images.show(image.id)).status, 'status after the refused updates').toBe('queued');
 });
+
+// ── positions and list rules: RFC 6901/6902 as Glance's patch media type adopts them ─────────────
+
+/** Sends each patch to an active image with two locations; each must be refused and change nothing. */
+function refusedPatches(id: RequirementId, patches: Array<(image: ManagedImage, freshUrl: string) => PatchOp[]>) {
+  test(...requirement(id), async ({ images, glance }) => {
+    const image = await images.create({ status: 'active', extraLocations: 1 });
+
+    for (const patch of patches) {
+      const ops = patch(image, images.newLocationUrl());
+      const res = await glance.patchImage(image.id, ops);
+
+      expect(res).toAnswer(400, ops.map((o) => `${o.op} ${o.path}`).join(', '));
+      expect(urlsOf(await images.show(image.id)), 'locations after the refused update').toEqual(urlsOf(image.record));
+    }
+  });
+}
+
+const addAt = (position: string) => (_: ManagedImage, url: string): PatchOp[] =>
+  [{ op: 'add', path: `/locations/${position}`, value: { url, metadata: {} } }];
+const removeAt = (position: string) => (): PatchOp[] => [{ op: 'remove', path: `/locations/${position}` }];
+
+refusedPatches('LOC-ADD-INDEX-PAST-END-400', [addAt('3'), addAt('9')]);
+refusedPatches('LOC-REMOVE-INDEX-MISSING-400', [removeAt('5'), removeAt('2'), removeAt('x')]);
+refusedPatches('LOC-REMOVE-DASH-400', [removeAt('-')]);
+refusedPatches('LOC-INDEX-LEADING-ZERO-400', [addAt('01'), removeAt('01')]);
+refusedPatches('LOC-ADD-DUPLICATE-400', [(image) => addAt('-')(image, image.addedLocations[0])]);
+
+test(...requirement('LOC-ADD-INDEX-INSERTS'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'active', extraLocations: 1 });
+  const url = images.newLocationUrl();
+
+  const res = await glance.patchImage(image.id, addAt('0')(image, url));
+
+  expect(res).toAnswer(200, 'add at /locations/0');
+  expect(urlsOf(await images.show(image.id)), 'the new location first, the others after it')
+    .toEqual([url, ...urlsOf(image.record)]);
+});
+
+test(...requirement('LOC-REPLACE-ACTIVE-OTHER-URLS-400'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'active' });
+  const value = [{ url: images.newLocationUrl(), metadata: {} }];
+
+  const res = await glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value }]);
+
+  expect(res).toAnswer(400, 'replace of an active image\'s locations with another URL');
+  expect(urlsOf(await images.show(image.id)), 'locations after the refused replace').toEqual(urlsOf(image.record));
+  const download = await glance.download(image.id);
+  expect(download).toAnswer(200);
+  expect(download.body.equals(image.data), 'the image still serves the uploaded bytes').toBe(true);
+});
