@@ -47,6 +47,7 @@ export const VARIABLE_GROUPS: Array<{ title: string; variables: Variable[] }> = 
       { name: 'OS_ENDPOINT_TYPE', meaning: 'old name of OS_INTERFACE' },
       { name: 'OS_REGION_NAME', meaning: 'catalog region' },
       { name: 'GLANCE_ADMIN_OS_CLOUD', meaning: 'optional admin identity, used only to deactivate images (any GLANCE_ADMIN_OS_*)' },
+      { name: 'GLANCE_SERVICE_OS_CLOUD', meaning: 'optional service identity for the API 2.17 location calls (any GLANCE_SERVICE_OS_*)' },
     ],
   },
   {
@@ -71,6 +72,7 @@ export const VARIABLE_GROUPS: Array<{ title: string; variables: Variable[] }> = 
   {
     title: 'Run',
     variables: [
+      { name: 'GLANCE_CONFORMANCE_RUN_ID', meaning: 'the run id images are tagged with (default: date + random); shards share one' },
       { name: 'CONFORMANCE_REPORT_DIR', meaning: 'where the reports go (default reports/)' },
       { name: 'CONFORMANCE_OUTPUT_DIR', meaning: "Playwright's output (default test-results/conformance)" },
       { name: 'CONFORMANCE_WORKERS', meaning: 'parallel workers (default 4)' },

@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { authenticate } from '../../../harness/auth';
+import { resolveCloud } from '../../../harness/clouds';
+import { loadSuiteConfig } from '../../../harness/config';
+import { TargetUnusable } from '../../../harness/errors';
+
+/** A clouds.yaml/secure.yaml pair in a temp dir; HOME is pointed at another temp dir so nothing real is read. */
+function files(clouds: string, name = 'clouds.yaml'): { dir: string; file: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clouds-'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, clouds);
+  return { dir, file };
+}
+
+const CLOUDS = `
+clouds:
+  mine:
+    auth_type: password
+    auth:
+      auth_url: https://keystone.example.org/v3
+      username: demo
+      project_name: demo
+    region_name: RegionTwo
+    interface: internal
+    cacert: /etc/ssl/private-ca.pem
+    verify: false
+`;
+
+test.describe('clouds.yaml and the OS_* variables, as the OpenStack client reads them', () => {
+  let home: string | undefined;
+  test.beforeEach(() => {
+    home = process.env.HOME;
+    process.env.HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'home-'));
+  });
+  test.afterEach(() => {
+    process.env.HOME = home;
+  });
+
+  test('OS_PASSWORD (and any OS_* set) wins over the OS_CLOUD entry', () => {
+    const { file } = files(CLOUDS);
+    const cloud = resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: 's3cret', OS_REGION_NAME: 'RegionOne' });
+    expect(cloud.auth).toMatchObject({ auth_url: 'https://keystone.example.org/v3', username: 'demo', password: 's3cret' });
+    expect(cloud.region).toBe('RegionOne');
+    expect(cloud.interface).toBe('internal');
+    expect(cloud.cacert?.value).toBe('/etc/ssl/private-ca.pem');
+    expect(cloud.insecure).toMatchObject({ value: true, from: expect.stringContaining('verify in OS_CLOUD=mine') });
+  });
+
+  test('clouds.yml and clouds.json are read as well as clouds.yaml', () => {
+    for (const [name, text] of [['clouds.yml', CLOUDS], ['clouds.json', JSON.stringify({ clouds: { mine: { auth: { username: 'j' } } } })]]) {
+      const { file } = files(text, name);
+      expect(resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file }).auth.username).toBe(name === 'clouds.yml' ? 'demo' : 'j');
+    }
+    const home = process.env.HOME!;
+    fs.mkdirSync(path.join(home, '.config', 'openstack'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.config', 'openstack', 'clouds.yml'), CLOUDS);
+    expect(resolveCloud({ OS_CLOUD: 'mine' }).auth.username).toBe('demo');
+  });
+
+  test('secure.yaml is found on its own search path and through OS_CLIENT_SECURE_FILE, deep-merged', () => {
+    const { file } = files(CLOUDS);
+    const home = process.env.HOME!;
+    fs.mkdirSync(path.join(home, '.config', 'openstack'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.config', 'openstack', 'secure.yaml'), 'clouds:\n  mine:\n    auth:\n      password: from-home\n');
+    const fromHome = resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file });
+    // Deep: the secret joins the entry's auth, it does not replace it.
+    expect(fromHome.auth).toMatchObject({ username: 'demo', project_name: 'demo', password: 'from-home' });
+    const secure = files('clouds:\n  mine:\n    auth:\n      password: from-variable\n', 'secure.yaml');
+    expect(resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_CLIENT_SECURE_FILE: secure.file }).auth.password).toBe('from-variable');
+  });
+
+  test('OS_ENDPOINT_TYPE is OS_INTERFACE; OS_INTERFACE wins', () => {
+    expect(resolveCloud({ OS_ENDPOINT_TYPE: 'internalURL' }).interface).toBe('internalURL');
+    expect(resolveCloud({ OS_ENDPOINT_TYPE: 'internal', OS_INTERFACE: 'admin' }).interface).toBe('admin');
+  });
+
+  test('an auth_type the suite cannot do stops the run naming it', async () => {
+    const { file } = files('clouds:\n  sso:\n    auth_type: v3oidcpassword\n    auth:\n      auth_url: https://k/v3\n');
+    await expect(authenticate({ OS_CLOUD: 'sso', OS_CLIENT_CONFIG_FILE: file })).rejects.toThrow(/auth_type "v3oidcpassword" is not supported/);
+    for (const kind of ['v3totp', 'http_basic']) {
+      await expect(authenticate({ OS_AUTH_TYPE: kind, OS_AUTH_URL: 'https://k/v3' })).rejects.toThrow(TargetUnusable);
+    }
+  });
+
+  test('none/noauth with OS_ENDPOINT or endpoint_override: no login, that endpoint', async () => {
+    const session = await authenticate({ OS_AUTH_TYPE: 'noauth', OS_ENDPOINT: 'http://glance:9292/' });
+    expect(session).toMatchObject({ method: 'none', catalogUrl: 'http://glance:9292' });
+    const { file } = files('clouds:\n  bare:\n    auth_type: none\n    endpoint_override: http://g2:9292\n');
+    expect((await authenticate({ OS_CLOUD: 'bare', OS_CLIENT_CONFIG_FILE: file })).catalogUrl).toBe('http://g2:9292');
+  });
+});
+
+test.describe('Keystone logins by auth_type', () => {
+  let keystone: http.Server;
+  let authUrl: string;
+  let bodies: Array<{ auth: { identity: { methods: string[] } & Record<string, unknown> } }>;
+
+  test.beforeAll(async () => {
+    keystone = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', (d) => (text += d));
+      req.on('end', () => {
+        bodies.push(JSON.parse(text));
+        const now = Date.now();
+        const catalog = [{ type: 'image', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: 'http://catalog-glance:9292/' }] }];
+        const token = { issued_at: new Date(now).toISOString(), expires_at: new Date(now + 3600_000).toISOString(), catalog };
+        res.writeHead(201, { 'content-type': 'application/json', 'x-subject-token': 'tok' }).end(JSON.stringify({ token }));
+      });
+    });
+    await new Promise<void>((r) => keystone.listen(0, '127.0.0.1', r));
+    authUrl = `http://127.0.0.1:${(keystone.address() as AddressInfo).port}/v3`;
+  });
+  test.afterAll(() => new Promise<void>((r) => keystone.close(() => r())));
+  test.beforeEach(() => (bodies = []));
+
+  test('OS_CLOUD + OS_PASSWORD logs in with the password from the environment', async () => {
+    const { file } = files(`clouds:\n  mine:\n    auth:\n      auth_url: ${authUrl}\n      username: demo\n      project_name: p\n`);
+    const session = await authenticate({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: 'pw' });
+    expect(session).toMatchObject({ method: 'password', catalogUrl: 'http://catalog-glance:9292' });
+    expect(bodies[0].auth.identity).toMatchObject({ methods: ['password'], password: { user: { name: 'demo', password: 'pw' } } });
+  });
+
+  test('v3token rescopes the token; v3applicationcredential sends the credential', async () => {
+    expect((await authenticate({ OS_AUTH_TYPE: 'v3token', OS_AUTH_URL: authUrl, OS_TOKEN: 't0', OS_PROJECT_ID: 'p' })).method).toBe('token');
+    expect(bodies[0].auth.identity).toMatchObject({ methods: ['token'], token: { id: 't0' } });
+    const cred = { OS_AUTH_TYPE: 'v3applicationcredential', OS_AUTH_URL: authUrl, OS_APPLICATION_CREDENTIAL_ID: 'i', OS_APPLICATION_CREDENTIAL_SECRET: 's' };
+    expect((await authenticate(cred)).method).toBe('application_credential');
+    expect(bodies[1].auth.identity).toMatchObject({ methods: ['application_credential'], application_credential: { id: 'i', secret: 's' } });
+  });
+
+  test('auth_type password wins over a token that is also set', async () => {
+    await authenticate({ OS_AUTH_TYPE: 'password', OS_AUTH_URL: authUrl, OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_AUTH_TOKEN: 't' });
+    expect(bodies[0].auth.identity.methods).toEqual(['password']);
+  });
+});
+
+test.describe('target selection', () => {
+  const TARGETS: NodeJS.ProcessEnv[] = [
+    { GLANCE_URL: 'http://g:9292' }, { OS_AUTH_URL: 'http://k/v3' }, { OS_CLOUD: 'x' }, { OS_ENDPOINT: 'http://g' },
+    { OS_AUTH_TYPE: 'noauth' }, { OS_TOKEN: 't' }, { OS_AUTH_TOKEN: 't' }, { OS_PASSWORD: 'p' }, { GLANCE_ADMIN_OS_CLOUD: 'a' },
+  ];
+
+  test('the embedded server only when no target variable of any kind is set', () => {
+    expect(loadSuiteConfig({}).target.kind).toBe('embedded');
+    expect(loadSuiteConfig({ OS_CACERT: '/ca.pem', HTTPS_PROXY: 'p:1', REFERENCE_PORT: '1' }).target.kind).toBe('embedded');
+    for (const env of TARGETS) expect(loadSuiteConfig({ ...env }).target, JSON.stringify(env)).toMatchObject({ kind: 'remote', chosenBy: Object.keys(env) });
+  });
+});
