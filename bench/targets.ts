@@ -1,10 +1,11 @@
 /** The two servers under test: the reference server as its own process (RSS from /proc), and real Glance via the launcher. */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { LAUNCHER, ROOT } from '../harness/paths';
+import { ROOT } from '../harness/paths';
+import { startGlance as launchGlance, stopGlance, type Release } from '../launcher/glance';
 export { ROOT };
 
 /** VmRSS and VmHWM (peak) of a process in bytes, from /proc; null where there is no /proc. */
@@ -13,6 +14,17 @@ export function memoryOf(pid: number): { rss: number; peak: number } | null {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
     return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/** User + system CPU seconds of a process and all its threads so far, from /proc; null where there is none. */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
   }
@@ -91,34 +103,16 @@ export interface GlanceLauncher {
   stop(): Promise<void>;
 }
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { env, cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 15 * 60_000 }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout),
-    );
-    child.stderr?.pipe(process.stderr);
-  });
-}
-
 /**
- * Real Glance 25.1 from the project's launcher (installs python3-glance when
- * missing), in a state dir and on a port of the bench's own, so it never
- * touches the instance the conformance runs use.
+ * Real Glance of a release from the project's launcher (installed or built on first use), in a state dir and on a
+ * port of the bench's own, so it never touches the instance the conformance runs use.
  */
-export async function startGlance(stateDir: string, port: number): Promise<GlanceLauncher> {
-  const env = { ...process.env, GLANCE_STATE_DIR: stateDir, GLANCE_PORT: String(port), GLANCE_SHOW_MULTIPLE_LOCATIONS: 'True', GLANCE_AUTH: 'none' };
-  const stop = async () => {
-    await run('bash', [path.join(LAUNCHER, 'stop.sh'), stateDir], env).catch((error: Error) =>
-      process.stderr.write(`bench: stopping real Glance failed: ${error.message}\n`),
-    );
-  };
-  let out: string;
+export async function startGlance(stateDir: string, port: number, release: Release = '25.1'): Promise<GlanceLauncher> {
   try {
-    out = await run('bash', [path.join(LAUNCHER, 'start.sh'), stateDir], env);
+    const glance = await launchGlance({ stateDir, port, release, log: (line) => process.stderr.write(`bench: ${line}\n`) });
+    return { url: glance.url, stop: glance.stop };
   } catch (error) {
-    await stop();
-    throw new Error(`real Glance did not start: ${(error as Error).message.split('\n')[0]}`);
+    await stopGlance(stateDir).catch(() => undefined);
+    throw new Error(`real Glance ${release} did not start: ${(error as Error).message.split('\n')[0]}`);
   }
-  const url = out.trim().split('\n').pop()!;
-  return { url, stop };
 }

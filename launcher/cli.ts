@@ -4,6 +4,7 @@
  *   npx tsx launcher/cli.ts start [--release 25.1|2025.1] [--keystone [--policy strict]] [--hidden-locations]
  *                                 [--state DIR] [--port N] [--keystone-port N] [--token-expiration SECONDS]
  *   npx tsx launcher/cli.ts stop  [same selection, or --state DIR] [--keep-keystone] [--wipe]
+ *   npx tsx launcher/cli.ts prepare [--release R]   install or build what the release needs (Keystone too), start nothing
  *
  * `start` prints the Image API URL as its last line of stdout (progress goes to stderr); with --keystone the state
  * dir holds openrc-member, openrc-admin, openrc-service and clouds.yaml.
@@ -11,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultStateDir, isRelease, RELEASES, startGlance, stopGlance, type Release } from './glance';
+import { defaultStateDir, isRelease, prepareGlance, RELEASES, startGlance, stopGlance, type Release } from './glance';
 import { LaunchError } from './supervisor';
 
 class UsageError extends Error {}
@@ -46,19 +47,24 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*\n|^ \* ?/gm, ''));
     return 0;
   }
-  if (!command || !['start', 'stop'].includes(command) || extra.length > 0) {
-    throw new UsageError('usage: launcher/cli.ts start|stop [options] (--help lists them)');
+  if (!command || !['start', 'stop', 'prepare'].includes(command) || extra.length > 0) {
+    throw new UsageError('usage: launcher/cli.ts start|stop|prepare [options] (--help lists them)');
   }
   if (!isRelease(values.release)) throw new UsageError(`--release must be one of ${RELEASES.join(', ')}, got ${values.release}`);
   if (values.policy !== 'default' && values.policy !== 'strict') throw new UsageError('--policy must be default or strict');
   if (values.policy === 'strict' && !values.keystone) throw new UsageError('--policy strict needs --keystone');
   const release: Release = values.release;
+  const log = (line: string) => process.stderr.write(`[launcher] ${line}\n`);
+  if (command === 'prepare') {
+    log(`release ${release}: python3-glance ${await prepareGlance(release, log)}`);
+    return 0;
+  }
   const selection = { release, auth: values.keystone ? ('keystone' as const) : ('none' as const),
     showMultipleLocations: !values['hidden-locations'] };
   const stateDir = path.resolve(values.state ?? defaultStateDir(selection));
   if (command === 'stop') {
     const stopped = await stopGlance(stateDir, { keepKeystone: values['keep-keystone'] });
-    process.stderr.write(`[launcher] ${stopped ? 'stopped' : 'nothing running in'} ${stateDir}\n`);
+    log(`${stopped ? 'stopped' : 'nothing running in'} ${stateDir}`);
     if (values.wipe) fs.rmSync(stateDir, { recursive: true, force: true });
     return 0;
   }

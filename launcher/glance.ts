@@ -234,6 +234,18 @@ export async function stopGlance(stateDir: string, options: { keepKeystone?: boo
   return glance || keystone;
 }
 
+/**
+ * Installs (25.1) or builds (2025.1) what a release needs without starting anything, so that CI pays the one-off
+ * cost before the tests' clocks run. Returns python3-glance's version.
+ */
+export async function prepareGlance(release: Release, log: Log): Promise<string> {
+  const logs = path.join(STATE_DIR, 'launcher-prepare');
+  fs.mkdirSync(path.join(logs, 'log'), { recursive: true });
+  const runtime = await runtimeFor(release, logs, 'keystone', log);
+  await ensureHostPackages(['keystone', 'keystonemiddleware'], ['python3-keystone', 'python3-keystonemiddleware'], logs, log);
+  return runtime.version;
+}
+
 /** A state dir per release and flavour under .state/, so that flavours never restart each other. */
 export function defaultStateDir(o: { release?: Release; auth?: Auth; showMultipleLocations?: boolean }): string {
   const release = o.release ?? '25.1';

@@ -1,7 +1,7 @@
 /**
  * INI as oslo.config and Paste read it: `[section]` headers, `key = value` lines, `#`/`;` comments. Values are
  * written verbatim (oslo.config takes `[a,b]` as a list, so nothing may be quoted or escaped); what cannot be
- * written verbatim — a line break, or a key with `=` — is refused instead of being mangled.
+ * written verbatim — a line break, or a key with `=` or `:` — is refused instead of being mangled.
  */
 
 export type IniValue = string | number | boolean;
@@ -19,7 +19,8 @@ export function parseIni(text: string): Ini {
       section = ini[header[1]] ??= {};
       return;
     }
-    const eq = line.indexOf('=');
+    // Python's configparser (which Paste uses) also takes `key: value`; the first delimiter counts.
+    const eq = line.search(/[=:]/);
     if (eq <= 0 || !section) throw new Error(`INI line ${index + 1} is neither a [section] nor key = value: ${line}`);
     section[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
   });
@@ -45,7 +46,7 @@ export function formatIni(ini: Ini, header?: string): string {
     lines.push(`[${name}]`);
     for (const [key, value] of Object.entries(keys)) {
       const text = formatValue(value);
-      if (/[=\n]/.test(key) || key.trim() !== key || key === '') throw new Error(`INI key not writable: ${JSON.stringify(key)}`);
+      if (/[=:\n]/.test(key) || key.trim() !== key || key === '') throw new Error(`INI key not writable: ${JSON.stringify(key)}`);
       if (/[\r\n]/.test(text)) throw new Error(`INI value of ${name}.${key} holds a line break`);
       lines.push(`${key} = ${text}`);
     }

@@ -12,7 +12,12 @@ import {
   startTimeOf,
   stopDaemon,
 } from '../launcher/supervisor';
+import YAML from 'yaml';
 import { ROOT } from '../harness/paths';
+import { cloudsYamlPath, openrcPath, readOpenrc, writeClientFiles } from '../launcher/identities';
+import { formatIni, mergeIni, parseIni } from '../launcher/ini';
+import { CONFIG_DIR } from '../launcher/keystone';
+import { withLock } from '../launcher/lock';
 
 /** The launcher's supervisor, on plain Node daemons (no Glance needed): start, readiness, group stop, failures. */
 
@@ -101,4 +106,54 @@ test('a daemon that exits during start-up, or is not ready in time, fails with i
   await expect(
     startDaemon({ name: 'missing', command: '/nonexistent/daemon', args: [], stateDir: dir, ready: { port } }),
   ).rejects.toThrow(/cannot start missing \(\/nonexistent\/daemon\): .*ENOENT/);
+});
+
+test('INI: values written verbatim (oslo lists stay bracketed), overrides laid over the template, unwritable input refused', () => {
+  const base = parseIni('# comment\n[DEFAULT]\nworkers = 1\nallowed = [http,https]\n\n[db]\nx = a = b\n');
+  expect(base).toEqual({ DEFAULT: { workers: '1', allowed: '[http,https]' }, db: { x: 'a = b' } });
+  const merged = mergeIni(base, { DEFAULT: { workers: 2, debug: false }, new: { flavor: '' } });
+  expect(formatIni(merged, 'head')).toBe(
+    '# head\n\n[DEFAULT]\nworkers = 2\nallowed = [http,https]\ndebug = False\n\n[db]\nx = a = b\n\n[new]\nflavor = \n',
+  );
+  expect(parseIni(formatIni(merged))).toEqual(parseIni(formatIni(merged, 'again')));
+  expect(() => formatIni({ s: { k: 'line\nbreak' } })).toThrow(/line break/);
+  expect(() => formatIni({ s: { 'a=b': 1 } })).toThrow(/key not writable/);
+  expect(() => parseIni('orphan = 1')).toThrow(/line 1/);
+  // Every template of the launcher parses.
+  for (const file of ['glance-api.conf', 'glance-api-paste.ini', 'keystone.conf']) {
+    expect(Object.keys(parseIni(fs.readFileSync(path.join(CONFIG_DIR, file), 'utf8'))).length, file).toBeGreaterThan(1);
+  }
+});
+
+test('openrc and clouds.yaml: any password survives the round trip through the shell quoting and YAML', () => {
+  const dir = stateDir();
+  const nasty = `it's "quoted" $HOME \`x\` \\ #: - [a]`;
+  const identity = { label: 'member', username: 'm', password: nasty, project: 'p', roles: ['member'] };
+  writeClientFiles(dir, 'http://127.0.0.1:1/v3', [identity, { ...identity, label: 'service', password: 'plain' }]);
+  expect(readOpenrc(openrcPath(dir, 'member')).OS_PASSWORD).toBe(nasty);
+  // What a real shell makes of it.
+  const sourced = spawnSync('bash', ['-c', `. "${openrcPath(dir, 'member')}" && printf %s "$OS_PASSWORD"`], { encoding: 'utf8' });
+  expect(sourced.stdout).toBe(nasty);
+  const clouds = YAML.parse(fs.readFileSync(cloudsYamlPath(dir), 'utf8')) as { clouds: Record<string, { auth: { password: string } }> };
+  expect(clouds.clouds['conformance-member'].auth.password).toBe(nasty);
+  expect(clouds.clouds['conformance-service'].auth.password).toBe('plain');
+  expect(fs.statSync(cloudsYamlPath(dir)).mode & 0o777).toBe(0o600);
+  expect(fs.statSync(openrcPath(dir, 'member')).mode & 0o777).toBe(0o600);
+});
+
+test('a lock is exclusive while its holder lives and taken over when the holder is gone', async () => {
+  const file = path.join(stateDir(), 'x.lock');
+  const order: string[] = [];
+  const first = withLock(file, 10_000, 'first', async () => {
+    order.push('first in');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    order.push('first out');
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await withLock(file, 10_000, 'second', async () => void order.push('second'));
+  await first;
+  expect(order).toEqual(['first in', 'first out', 'second']);
+  fs.writeFileSync(file, '999999999 1\n');
+  expect(await withLock(file, 1_000, 'stale', async () => 'taken over')).toBe('taken over');
+  expect(fs.existsSync(file)).toBe(false);
 });
