@@ -3,12 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { forbiddenUnlessOwner, type RequestContext } from '../auth';
 import { httpError } from '../errors';
 import { mediaType, origin, readJson, sendJson, sendNoContent } from '../http';
+import { parseImageQuery } from '../image-query';
 import { imageView } from '../image-view';
 import { applyPatch, checkPatchMediaType, draftOf, parsePatch } from '../patch';
 import { pythonRepr } from '../python-format';
-import { IMAGE_STATUSES } from '../status';
-import { MEMBER_STATUSES } from '../members';
-import { canSee, membershipOf, type ImageRecord, type Visibility } from '../store';
+import { canSee, type Visibility } from '../store';
 import type { Exchange } from './exchange';
 
 /** Clients may not send these at all (Glance's request deserializer). */
@@ -21,8 +20,6 @@ const RESERVED = ['owner', 'locations', 'deleted', 'deleted_at'];
 const BASE_KEYS = ['id', 'name', 'visibility', 'protected', 'os_hidden', 'min_ram', 'min_disk', 'owner', 'disk_format', 'container_format', 'tags'];
 
 const PATCH_ATTEMPTS = 3;
-const DEFAULT_LIMIT = 25;
-const MAX_LIMIT = 1000;
 
 function readOnlyError(key: string) {
   return httpError(403, `Attribute '${key}' is read-only.`);
@@ -98,87 +95,34 @@ export async function createImage(exchange: Exchange): Promise<void> {
   });
 }
 
-function parseLimit(query: URLSearchParams): number {
-  const raw = query.get('limit');
-  if (raw === null) return DEFAULT_LIMIT;
-  if (!/^\s*[-+]?[0-9]+\s*$/.test(raw)) throw httpError(400, 'limit param must be an integer');
-  const limit = Number(raw);
-  if (limit < 0) throw httpError(400, 'limit param must be positive');
-  return Math.min(limit, MAX_LIMIT);
-}
-
-const PAGING_KEYS = new Set(['limit', 'marker', 'sort_key', 'sort_dir', 'sort', 'member_status']);
-const ATTRIBUTE_FILTERS = new Set(['name', 'status', 'disk_format', 'container_format', 'owner']);
-
-/** One predicate per query filter, Glance's validation errors included. */
-function filtersFrom(query: URLSearchParams, context: RequestContext): Array<(image: ImageRecord) => boolean> {
-  const filters: Array<(image: ImageRecord) => boolean> = [];
-  const status = query.get('status');
-  if (status !== null && !(IMAGE_STATUSES as readonly string[]).includes(status)) {
-    throw httpError(400, `Invalid status value: ${status}`);
-  }
-  const visibility = query.get('visibility');
-  if (visibility === null) {
-    // Without an explicit filter, other projects' community images stay out of the list.
-    filters.push((image) => context.isAdmin || image.visibility !== 'community' || image.owner === context.project);
-  } else if (visibility !== 'all') {
-    if (!['public', 'private', 'shared', 'community'].includes(visibility)) {
-      throw httpError(400, `Invalid visibility value: ${visibility}`);
-    }
-    filters.push((image) => image.visibility === visibility);
-  }
-  const memberStatus = query.get('member_status') ?? 'accepted';
-  if (memberStatus !== 'all' && !(MEMBER_STATUSES as readonly string[]).includes(memberStatus)) {
-    throw httpError(400, `Invalid status: ${memberStatus}`);
-  }
-  // Images shared with the caller are listed when its answer matches member_status (accepted by default).
-  filters.push((image) => {
-    const membership = context.isAdmin || image.owner === context.project ? undefined : membershipOf(image, context);
-    return membership === undefined || memberStatus === 'all' || membership.status === memberStatus;
-  });
-  const hidden = query.get('os_hidden');
-  filters.push((image) => image.os_hidden === (hidden !== null && hidden.toLowerCase() === 'true'));
-  const tags = query.getAll('tag');
-  filters.push((image) => tags.every((tag) => image.tags.includes(tag)));
-  for (const [key, value] of query) {
-    if (PAGING_KEYS.has(key) || ['visibility', 'os_hidden', 'tag'].includes(key)) continue;
-    if (ATTRIBUTE_FILTERS.has(key)) {
-      filters.push((image) => image[key as 'name' | 'status' | 'disk_format' | 'container_format' | 'owner'] === value);
-    } else {
-      filters.push((image) => image.extra[key] === value);
-    }
-  }
-  return filters;
+/** Glance's `dict(request.params)`: one value per name, the last one. */
+function singleValued(query: URLSearchParams, marker?: string): string {
+  const params = new URLSearchParams([...new Map(query)]);
+  params.delete('marker');
+  if (marker !== undefined) params.set('marker', marker);
+  return params.toString();
 }
 
 export function listImages(exchange: Exchange): void {
   const { res, query, context, state } = exchange;
-  const limit = parseLimit(query);
-  const filters = filtersFrom(query, context);
-  let images = state.store.visible(context).filter((image) => filters.every((keep) => keep(image)));
-  const marker = query.get('marker');
+  const { filters, compare, limit, marker } = parseImageQuery(query, context);
+  const visible = state.store.visible(context);
+  let images = visible.filter((image) => filters.every((keep) => keep(image))).sort(compare);
   if (marker !== null) {
-    const index = images.findIndex((image) => image.id === marker.toLowerCase());
-    if (index < 0) {
-      const known = state.store.visible(context).some((image) => image.id === marker.toLowerCase());
-      if (!known) throw httpError(400, `No image found with ID ${marker}`);
-    }
-    images = images.slice(index + 1);
+    // Keyset paging, as Glance's database does: whatever sorts after the marker image, listed or not.
+    const from = visible.find((image) => image.id === marker.toLowerCase());
+    if (!from) throw httpError(400, `No image found with ID ${marker}`);
+    images = images.filter((image) => compare(image, from) > 0);
   }
   const page = images.slice(0, limit);
-  const queryText = query.toString();
+  const first = singleValued(query);
   const body: Record<string, unknown> = {
     images: page.map((image) => imageView(image, state.options.show_multiple_locations)),
-    first: queryText ? `/v2/images?${queryText}` : '/v2/images',
+    first: first ? `/v2/images?${first}` : '/v2/images',
     schema: '/v2/schemas/images',
   };
-  if (page.length > 0 && page.length === limit) {
-    const next = new URLSearchParams(query);
-    next.delete('marker');
-    next.append('marker', page[page.length - 1].id);
-    body.next = `/v2/images?${next.toString()}`;
-  }
-  sendJson(res, 200, body);
+  if (page.length > 0 && page.length === limit) body.next = `/v2/images?${singleValued(query, page[page.length - 1].id)}`;
+  sendJson(res, 200, body, {}, false);
 }
 
 export function showImage(exchange: Exchange): void {
