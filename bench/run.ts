@@ -15,7 +15,7 @@ import {
   type Transfer,
 } from './http';
 import { timeSuite, type SuiteRun } from './suite';
-import { startGlance, startReferenceProcess, type GlanceLauncher, type ReferenceProcess } from './targets';
+import { cpuSecondsOf, startGlance, startReferenceProcess, type GlanceLauncher, type ReferenceProcess } from './targets';
 
 export interface BenchOptions {
   /** Image sizes; the largest one also gets the Range measurements, the smallest the load tests. */
@@ -32,11 +32,15 @@ export interface BenchOptions {
   glance: boolean;
   glanceStateDir: string;
   glancePort: number;
+  /** The 1-minute load average the run waited for (--wait-load); null when it was not asked to wait. */
+  loadLimit: number | null;
   workDir: string;
   log: (line: string) => void;
 }
 
-export const FULL: Omit<BenchOptions, 'glanceStateDir' | 'workDir' | 'log' | 'glance' | 'suites' | 'glancePort'> = {
+type Profile = Omit<BenchOptions, 'glanceStateDir' | 'workDir' | 'log' | 'glance' | 'suites' | 'glancePort' | 'loadLimit'>;
+
+export const FULL: Profile = {
   sizes: [256 * MiB, GiB],
   rangeRequests: 21,
   rangeBytes: MiB,
@@ -47,7 +51,7 @@ export const FULL: Omit<BenchOptions, 'glanceStateDir' | 'workDir' | 'log' | 'gl
   loadWarmup: 1,
 };
 
-export const QUICK: typeof FULL = {
+export const QUICK: Profile = {
   sizes: [MiB, 4 * MiB],
   rangeRequests: 3,
   rangeBytes: 64 * 1024,
@@ -84,7 +88,7 @@ export interface BenchResult {
   tool: 'glance-conformance bench';
   startedAt: string;
   seconds: number;
-  host: { cpus: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  host: { cpus: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[]; loadLimit: number | null };
   options: Omit<BenchOptions, 'log'>;
   hashing: HashingResult;
   reference: TargetResult;
@@ -94,31 +98,45 @@ export interface BenchResult {
 /** Bytes of the second half of an image, the ranged-download measurement. */
 export const rangedHalf = (size: number) => ({ first: Math.floor(size / 2), last: size - 1 });
 
+/** Runs one transfer and adds the CPU it cost the bench process and the server process `pid` (when known). */
+async function withCpu<T extends Transfer>(pid: number | undefined, transfer: () => Promise<T>): Promise<T> {
+  const server = () => (pid === undefined ? null : cpuSecondsOf(pid));
+  const client = process.cpuUsage();
+  const serverBefore = server();
+  const result = await transfer();
+  const used = process.cpuUsage(client);
+  const serverAfter = server();
+  const serverSeconds = serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore;
+  return { ...result, cpu: { client: (used.user + used.system) / 1e6, server: serverSeconds } };
+}
+
 async function measureSize(
   base: string,
   size: number,
   digests: Digests,
   options: BenchOptions,
   label: string,
-  extra: { largest: boolean; smallest: boolean },
+  extra: { largest: boolean; smallest: boolean; pid?: number },
   onHeld?: () => void,
 ): Promise<{ result: SizeResult; load: TargetResult['load'] }> {
   const mib = (size / MiB).toFixed(0);
   const id = await createImage(base, `${mib} MiB`);
+  const timed = <T extends Transfer>(transfer: () => Promise<T>) => withCpu(extra.pid, transfer);
   try {
     options.log(`${label}: upload ${mib} MiB`);
-    const upload = await uploadImage(base, id, size, digests);
+    const upload = await timed(() => uploadImage(base, id, size, digests));
     onHeld?.();
     options.log(`${label}: download ${mib} MiB`);
-    const download = await downloadImage(base, id, size, digests);
+    const download = await timed(() => downloadImage(base, id, size, digests));
     const result: SizeResult = { size, upload, download };
     if (extra.largest) {
       options.log(`${label}: Range latency, first and last ${options.rangeBytes / 1024} KiB × ${options.rangeRequests}`);
       result.rangeLatency = await rangeLatency(base, id, size, digests, options.rangeRequests, options.rangeBytes);
-      options.log(`${label}: ranged download, ${options.rangeBytes / 1024} KiB pieces, ${options.piecewiseConcurrency} at a time`);
-      result.rangedDownload = await piecewiseDownload(base, id, size, options.rangeBytes, options.piecewiseConcurrency);
+      const { rangeBytes, piecewiseConcurrency } = options;
+      options.log(`${label}: ranged download, ${rangeBytes / 1024} KiB pieces, ${piecewiseConcurrency} at a time`);
+      result.rangedDownload = await timed(() => piecewiseDownload(base, id, size, rangeBytes, piecewiseConcurrency));
       options.log(`${label}: one Range request for the second half`);
-      result.secondHalf = await downloadImage(base, id, size, digests, rangedHalf(size));
+      result.secondHalf = await timed(() => downloadImage(base, id, size, digests, rangedHalf(size)));
     }
     let loadResult: TargetResult['load'] = null;
     if (extra.smallest) {
@@ -162,7 +180,7 @@ async function measureReference(options: BenchOptions, hashing: HashingResult): 
         hashing.digests[size],
         options,
         `reference (pid ${server.pid})`,
-        { largest: size === sizes[sizes.length - 1], smallest: size === sizes[0] },
+        { largest: size === sizes[sizes.length - 1], smallest: size === sizes[0], pid: server.pid },
         () => (holding = server.rss()),
       );
       const peak = server.peakRss();
@@ -245,7 +263,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       tool: 'glance-conformance bench',
       startedAt,
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
-      host: { cpus: os.cpus().length, node: process.version, loadAverageAtStart, loadAverageAtEnd: os.loadavg() },
+      host: {
+        cpus: os.cpus().length,
+        node: process.version,
+        loadAverageAtStart,
+        loadAverageAtEnd: os.loadavg(),
+        loadLimit: options.loadLimit,
+      },
       options: recorded,
       hashing,
       reference,

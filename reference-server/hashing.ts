@@ -71,6 +71,11 @@ function hashingWorker(): Worker {
   return started;
 }
 
+/** Starts the worker ahead of the first upload, which would otherwise wait for it (tens of milliseconds). */
+export function startHashingWorker(): void {
+  hashingWorker();
+}
+
 export interface UploadDigests {
   md5: string;
   sha512: string;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { requestListener } from './app';
 import { reasonPhrase } from './errors';
+import { startHashingWorker } from './hashing';
 import type { ServerState } from './handlers/exchange';
 import { probeLocation } from './locations';
 import { MetadefCatalog } from './metadefs';
@@ -56,6 +57,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       resolve();
     });
   });
+  startHashingWorker();
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {

@@ -1,35 +1,61 @@
 /**
  * `npm run bench [-- options]`: the reference server and real Glance 25.1 measured side by side on this
  * machine — suite wall time, upload/download throughput, Range latency, requests per second, peak RSS —
- * written to reports/bench.json and reports/bench.md, with PASS/MISS per target. See README "Benchmarks".
+ * written to reports/bench.json and reports/bench.md, with PASS/MISS per target. See docs/benchmarks.md.
  *
  *   --quick            tiny sizes and short load runs, reference server only (a smoke run of every code path)
  *   --no-glance        skip real Glance      --no-suite   skip the suite wall times
  *   --out FILE         JSON report (default reports/bench.json; the markdown goes next to it as .md)
- *   --wait-load X      first wait (≤ 10 min) until the 1-minute load average is below X
+ *   --wait-load X      first wait (≤ 10 min) until the 1-minute load average is below X; no PASS when the load
+ *                      at the start or the end of the run is X or more
+ *   --doc FILE         also write the measured tables with how they were measured (docs/benchmarks.md)
+ *   --from FILE        measure nothing: render --out's markdown and --doc from this earlier bench.json
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { markdownTable, textTable } from '../bench/report';
-import { FULL, QUICK, runBench, runCleanups } from '../bench/run';
+import { parseArgs } from 'node:util';
+import { benchmarksDoc } from '../bench/doc';
+import { loadLine, markdownTable, textTable } from '../bench/report';
+import { FULL, QUICK, runBench, runCleanups, type BenchResult } from '../bench/run';
 import { ROOT } from '../bench/targets';
 
+class UsageError extends Error {}
+
 function parse(argv: string[]) {
-  const options = { quick: false, glance: true, suites: true, out: path.join(ROOT, 'reports', 'bench.json'), waitLoad: 0 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--quick') options.quick = true;
-    else if (arg === '--no-glance') options.glance = false;
-    else if (arg === '--glance') options.glance = true;
-    else if (arg === '--no-suite') options.suites = false;
-    else if (arg === '--out') options.out = path.resolve(argv[++i] ?? '');
-    else if (arg === '--wait-load') options.waitLoad = Number(argv[++i]);
-    else throw new Error(`unknown option ${arg}`);
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean', default: false },
+      glance: { type: 'boolean' },
+      'no-glance': { type: 'boolean', default: false },
+      suite: { type: 'boolean' },
+      'no-suite': { type: 'boolean', default: false },
+      out: { type: 'string', default: path.join(ROOT, 'reports', 'bench.json') },
+      'wait-load': { type: 'string' },
+      doc: { type: 'string' },
+      from: { type: 'string' },
+    },
+  });
+  let loadLimit: number | null = null;
+  if (values['wait-load'] !== undefined) {
+    loadLimit = Number(values['wait-load']);
+    if (!(loadLimit > 0)) throw new UsageError(`--wait-load needs a load average above 0, got '${values['wait-load']}'`);
   }
-  if (options.quick && !argv.includes('--glance')) options.glance = false;
-  if (options.quick && !argv.includes('--suite')) options.suites = false;
-  return options;
+  // --quick measures the reference server alone unless Glance or the suite are asked for by name.
+  const glance = values['no-glance'] ? false : (values.glance ?? !values.quick);
+  const suites = values['no-suite'] ? false : (values.suite ?? !values.quick);
+  return {
+    quick: values.quick,
+    glance,
+    suites,
+    out: path.resolve(values.out),
+    loadLimit,
+    doc: values.doc === undefined ? null : path.resolve(values.doc),
+    from: values.from === undefined ? null : path.resolve(values.from),
+  };
 }
 
 async function waitForLoad(below: number, log: (line: string) => void): Promise<void> {
@@ -40,22 +66,27 @@ async function waitForLoad(below: number, log: (line: string) => void): Promise<
   }
 }
 
-async function main(): Promise<number> {
-  let args;
+function readResult(file: string): BenchResult {
   try {
-    args = parse(process.argv.slice(2));
+    return JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
   } catch (error) {
-    console.error(`bench: ${(error as Error).message}`);
-    return 2;
+    throw new UsageError(`cannot read --from ${file}: ${(error as Error).message}`);
   }
-  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+}
+
+function write(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+async function measure(args: ReturnType<typeof parse>, log: (line: string) => void): Promise<BenchResult> {
   const interrupted = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping the servers`);
     void runCleanups().finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  if (args.waitLoad > 0) await waitForLoad(args.waitLoad, log);
+  if (args.loadLimit !== null) await waitForLoad(args.loadLimit, log);
   // Suite logs and reports of the timed conformance runs (not the project's reports/).
   const workDir = path.join(ROOT, '.state', 'bench');
   if (args.suites) mkdirSync(workDir, { recursive: true });
@@ -65,29 +96,43 @@ async function main(): Promise<number> {
     suites: args.suites,
     glanceStateDir: process.env.GLANCE_STATE_DIR || path.join(ROOT, '.state', 'bench-glance'),
     glancePort: Number(process.env.GLANCE_PORT || 9892),
+    loadLimit: args.loadLimit,
     workDir,
     log,
   });
-  mkdirSync(path.dirname(args.out), { recursive: true });
-  writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+  write(args.out, `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parse(process.argv.slice(2));
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    return 2;
+  }
+  const log = (line: string) => void process.stderr.write(`bench: ${line}\n`);
+  const result = args.from ? readResult(args.from) : await measure(args, log);
   const markdown = args.out.replace(/\.json$/, '') + '.md';
-  const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
-  writeFileSync(
-    markdown,
-    `${markdownTable(result)}\n\n${result.host.cpus} CPUs, Node ${result.host.node}, load average ${load(result.host.loadAverageAtStart)} at the start, ` +
-      `${load(result.host.loadAverageAtEnd)} at the end; ${result.seconds.toFixed(0)} s in all.\n`,
-  );
+  write(markdown, `${markdownTable(result)}\n\n${loadLine(result)}\n`);
+  const written = [...(args.from ? [] : [args.out]), markdown];
+  if (args.doc) {
+    write(args.doc, benchmarksDoc(result, path.relative(ROOT, args.from ?? args.out)));
+    written.push(args.doc);
+  }
   console.log(textTable(result));
-  console.log(`\nload average at start ${load(result.host.loadAverageAtStart)}, at end ${load(result.host.loadAverageAtEnd)}; ${result.seconds.toFixed(0)} s`);
-  console.log(`wrote ${path.relative(ROOT, args.out)} and ${path.relative(ROOT, markdown)}`);
+  console.log(`\n${loadLine(result)}`);
+  console.log(`wrote ${written.map((file) => path.relative(ROOT, file)).join(', ')}`);
   return 0;
 }
 
 main().then(
   (code) => process.exit(code),
   async (error: unknown) => {
-    console.error(`bench: ${(error as Error).stack ?? String(error)}`);
+    if (error instanceof UsageError) console.error(`bench: ${error.message}`);
+    else console.error(`bench: ${(error as Error).stack ?? String(error)}`);
     await runCleanups();
-    process.exit(1);
+    process.exit(error instanceof UsageError ? 2 : 1);
   },
 );
