@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../harness/paths';
 import { cleanup } from './cleanup';
+import { installedAsPackage, runFromCopy } from './installed';
 import { report, REPORT_USAGE, UsageError } from './report';
 import { runConformance } from './run';
 
@@ -36,8 +37,8 @@ function version(): string {
   return (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** Besides `run`, the default, which an installed package runs from a copy of itself (cli/installed.ts). */
 const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
-  run: runConformance,
   cleanup,
   reference,
   report,
@@ -62,8 +63,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   anchorOutputs(process.env);
-  const command = subcommands[argv[0]];
-  return command ? command(argv.slice(1)) : runConformance(argv);
+  if (Object.hasOwn(subcommands, argv[0])) return subcommands[argv[0]](argv.slice(1));
+  const runArgs = argv[0] === 'run' ? argv.slice(1) : argv;
+  return installedAsPackage() ? runFromCopy(runArgs) : runConformance(runArgs);
 }
 
 main(process.argv.slice(2)).then(

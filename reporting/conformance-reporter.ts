@@ -53,6 +53,12 @@ export function testRecord(test: TestCase, result: TestResult, requirementId: st
   };
 }
 
+/** Relative to the working folder when the file is under it (an installed suite runs from elsewhere). */
+const shownPath = (file: string) => {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') ? relative : file;
+};
+
 export default class ConformanceReporter implements Reporter {
   private readonly results = new Map<TestCase, TestResult>();
   private startedAt = new Date();
@@ -90,7 +96,7 @@ export default class ConformanceReporter implements Reporter {
       process.stderr.write(`glance-conformance: could not write the reports in ${dir}: ${(e as Error).message}\n`);
       return { status: 'failed' };
     }
-    process.stdout.write(verdictTable(report, path.relative(process.cwd(), file) || file));
+    process.stdout.write(verdictTable(report, shownPath(file)));
     if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(report).map((l) => `${l}\n`).join(''));
     // A run that ended in error keeps Playwright's failed status, whatever the verdicts say.
     if (result.status === 'interrupted' || result.status === 'timedout' || this.runErrors) return undefined;
