@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -8,6 +6,7 @@ import { authenticate } from '../../../harness/auth';
 import { resolveCloud } from '../../../harness/clouds';
 import { loadSuiteConfig } from '../../../harness/config';
 import { TargetUnusable } from '../../../harness/errors';
+import { startStubKeystone, type StubKeystone } from '../../field/support/stub-keystone';
 
 /** A clouds.yaml/secure.yaml pair in a temp dir; HOME is pointed at another temp dir so nothing real is read. */
 function files(clouds: string, name = 'clouds.yaml'): { dir: string; file: string } {
@@ -96,46 +95,36 @@ test.describe('clouds.yaml and the OS_* variables, as the OpenStack client reads
 });
 
 test.describe('Keystone logins by auth_type', () => {
-  let keystone: http.Server;
+  let keystone: StubKeystone;
   let authUrl: string;
-  let bodies: Array<{ auth: { identity: { methods: string[] } & Record<string, unknown> } }>;
 
   test.beforeAll(async () => {
-    keystone = http.createServer((req, res) => {
-      let text = '';
-      req.on('data', (d) => (text += d));
-      req.on('end', () => {
-        bodies.push(JSON.parse(text));
-        const now = Date.now();
-        const catalog = [{ type: 'image', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: 'http://catalog-glance:9292/' }] }];
-        const token = { issued_at: new Date(now).toISOString(), expires_at: new Date(now + 3600_000).toISOString(), catalog };
-        res.writeHead(201, { 'content-type': 'application/json', 'x-subject-token': 'tok' }).end(JSON.stringify({ token }));
-      });
-    });
-    await new Promise<void>((r) => keystone.listen(0, '127.0.0.1', r));
-    authUrl = `http://127.0.0.1:${(keystone.address() as AddressInfo).port}/v3`;
+    keystone = await startStubKeystone('http://catalog-glance:9292/');
+    authUrl = keystone.authUrl;
   });
-  test.afterAll(() => new Promise<void>((r) => keystone.close(() => r())));
-  test.beforeEach(() => (bodies = []));
+  test.afterAll(() => keystone.close());
+  test.beforeEach(() => {
+    keystone.logins.length = 0;
+  });
 
   test('OS_CLOUD + OS_PASSWORD logs in with the password from the environment', async () => {
     const { file } = files(`clouds:\n  mine:\n    auth:\n      auth_url: ${authUrl}\n      username: demo\n      project_name: p\n`);
     const session = await authenticate({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: 'pw' });
     expect(session).toMatchObject({ method: 'password', catalogUrl: 'http://catalog-glance:9292' });
-    expect(bodies[0].auth.identity).toMatchObject({ methods: ['password'], password: { user: { name: 'demo', password: 'pw' } } });
+    expect(keystone.logins[0]).toMatchObject({ methods: ['password'], password: { user: { name: 'demo', password: 'pw' } } });
   });
 
   test('v3token rescopes the token; v3applicationcredential sends the credential', async () => {
     expect((await authenticate({ OS_AUTH_TYPE: 'v3token', OS_AUTH_URL: authUrl, OS_TOKEN: 't0', OS_PROJECT_ID: 'p' })).method).toBe('token');
-    expect(bodies[0].auth.identity).toMatchObject({ methods: ['token'], token: { id: 't0' } });
+    expect(keystone.logins[0]).toMatchObject({ methods: ['token'], token: { id: 't0' } });
     const cred = { OS_AUTH_TYPE: 'v3applicationcredential', OS_AUTH_URL: authUrl, OS_APPLICATION_CREDENTIAL_ID: 'i', OS_APPLICATION_CREDENTIAL_SECRET: 's' };
     expect((await authenticate(cred)).method).toBe('application_credential');
-    expect(bodies[1].auth.identity).toMatchObject({ methods: ['application_credential'], application_credential: { id: 'i', secret: 's' } });
+    expect(keystone.logins[1]).toMatchObject({ methods: ['application_credential'], application_credential: { id: 'i', secret: 's' } });
   });
 
   test('auth_type password wins over a token that is also set', async () => {
     await authenticate({ OS_AUTH_TYPE: 'password', OS_AUTH_URL: authUrl, OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_AUTH_TOKEN: 't' });
-    expect(bodies[0].auth.identity.methods).toEqual(['password']);
+    expect(keystone.logins[0].methods).toEqual(['password']);
   });
 });
 
