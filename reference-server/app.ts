@@ -4,7 +4,6 @@
  * anything unexpected is logged and answered with a bare 500.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { authenticate } from './auth';
 import { HttpError, internalError } from './errors';
 import type { Exchange, Handler, ServerState } from './handlers/exchange';
 import { deactivateImage, reactivateImage } from './handlers/image-actions';
@@ -75,7 +74,7 @@ async function handle(state: ServerState, router: Router<Handler>, req: Incoming
   }
   const routed = apiPath(path);
   if (routed === null) return sendJson(res, 300, versionsDocument(origin(req)));
-  const context = authenticate(req, state.options.auth);
+  const context = await state.authenticate(req);
   const { handler, params } = router.match(req.method ?? 'GET', routed);
   const exchange: Exchange = { req, res, params, query: url.searchParams, context, state };
   await handler(exchange);

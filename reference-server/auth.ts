@@ -1,10 +1,12 @@
 /**
  * Who is calling, and what they may do. `none` mirrors Glance's no-auth
  * pipeline (an admin context without a project); token mode stands in for
- * keystonemiddleware with a fixed token table.
+ * keystonemiddleware with a fixed token table; Keystone mode validates each
+ * token with a real Keystone (keystone.ts).
  */
 import type { IncomingMessage } from 'node:http';
 import { httpError, HttpError } from './errors';
+import { KeystoneUnavailable, KeystoneValidator } from './keystone';
 import type { ResolvedOptions } from './options';
 
 export interface RequestContext {
@@ -23,17 +25,46 @@ const UNAUTHORIZED_MESSAGE =
   'Either you supplied the wrong credentials (e.g., bad password), or your browser does not ' +
   'understand how to supply the credentials required.';
 
-export function unauthorized(): HttpError {
-  return httpError(401, UNAUTHORIZED_MESSAGE);
+export function unauthorized(headers?: Record<string, string>): HttpError {
+  return httpError(401, UNAUTHORIZED_MESSAGE, headers);
 }
 
-export function authenticate(req: IncomingMessage, auth: ResolvedOptions['auth']): RequestContext {
-  if (auth === 'none') return NO_AUTH_CONTEXT;
+export type Authenticator = (req: IncomingMessage) => Promise<RequestContext>;
+
+function presentedToken(req: IncomingMessage): string | undefined {
   const presented = req.headers['x-auth-token'];
-  const entry = typeof presented === 'string' ? auth.tokens.find((t) => t.token === presented) : undefined;
-  if (!entry) throw unauthorized();
-  const roles = entry.roles.map((role) => role.toLowerCase());
-  return { authenticated: true, isAdmin: roles.includes('admin'), project: entry.project, user: entry.user ?? null, roles };
+  return typeof presented === 'string' && presented !== '' ? presented : undefined;
+}
+
+/** How each request is authenticated: not at all, by a fixed token table, or by Keystone. */
+export function authenticator(auth: ResolvedOptions['auth']): Authenticator {
+  if (auth === 'none') return async () => NO_AUTH_CONTEXT;
+  if ('keystone' in auth) {
+    const keystone = new KeystoneValidator(auth.keystone);
+    // keystonemiddleware tells a refused client where to authenticate.
+    const challenge = { 'WWW-Authenticate': `Keystone uri="${auth.keystone.authUrl.replace(/\/v3\/?$/, '')}"` };
+    return async (req) => {
+      const token = presentedToken(req);
+      let context: RequestContext | null = null;
+      try {
+        context = token === undefined ? null : await keystone.validate(token);
+      } catch (error) {
+        if (!(error instanceof KeystoneUnavailable)) throw error;
+        console.error(`reference-server: ${error.message}`);
+        throw httpError(503, 'The server is currently unavailable. Please try again at a later time.');
+      }
+      if (context === null) throw unauthorized(challenge);
+      return context;
+    };
+  }
+  const tokens = auth.tokens;
+  return async (req) => {
+    const token = presentedToken(req);
+    const entry = tokens.find((t) => t.token === token);
+    if (!entry) throw unauthorized();
+    const roles = entry.roles.map((role) => role.toLowerCase());
+    return { authenticated: true, isAdmin: roles.includes('admin'), project: entry.project, user: entry.user ?? null, roles };
+  };
 }
 
 /** Zed's legacy policy: admins, or anyone in the owning project, may change an image. */

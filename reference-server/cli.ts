@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startReferenceServer, type ReferenceServerOptions } from './index';
+import type { KeystoneCredentials } from './keystone';
 import type { AuthToken } from './options';
 
 const USAGE = `Usage: reference-server [options]
@@ -12,6 +13,11 @@ const USAGE = `Usage: reference-server [options]
   --container-formats a,b        allowed container formats (default: Glance's)
   --image-size-cap N             largest upload in bytes (default 1099511627776)
   --auth-file FILE               JSON {"tokens": [{"token","project","roles","user"?}]}; default: no auth
+  --keystone URL                 validate tokens with this Keystone (v3), as keystonemiddleware does; the
+                                 server's own credentials come from OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME,
+                                 OS_USER_DOMAIN_NAME, OS_PROJECT_DOMAIN_NAME or the flags below
+  --keystone-user NAME, --keystone-project NAME, --keystone-user-domain NAME, --keystone-project-domain NAME
+  --keystone-password-file FILE  the password's file (first line); OS_PASSWORD otherwise
   --help                         show this help`;
 
 class UsageError extends Error {}
@@ -67,6 +73,12 @@ function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): ReferenceServ
         'container-formats': { type: 'string' },
         'image-size-cap': { type: 'string' },
         'auth-file': { type: 'string' },
+        keystone: { type: 'string' },
+        'keystone-user': { type: 'string' },
+        'keystone-project': { type: 'string' },
+        'keystone-user-domain': { type: 'string' },
+        'keystone-project-domain': { type: 'string' },
+        'keystone-password-file': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -74,6 +86,9 @@ function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): ReferenceServ
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
   if (values.help) return null;
+  if (values['auth-file'] !== undefined && values.keystone !== undefined) {
+    throw new UsageError('--auth-file and --keystone exclude each other');
+  }
   const port = values.port ?? env.PORT;
   return {
     host: values.host,
@@ -87,7 +102,47 @@ function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): ReferenceServ
       values['image-size-cap'] === undefined
         ? undefined
         : integer('--image-size-cap', values['image-size-cap'], 0, Number.MAX_SAFE_INTEGER),
-    auth: values['auth-file'] === undefined ? undefined : readTokens(values['auth-file']),
+    auth:
+      values.keystone !== undefined
+        ? { keystone: keystoneCredentials(values.keystone, values, env) }
+        : values['auth-file'] === undefined
+          ? undefined
+          : readTokens(values['auth-file']),
+  };
+}
+
+function keystoneCredentials(
+  url: string,
+  flags: Partial<Record<`keystone-${'user' | 'project' | 'user-domain' | 'project-domain' | 'password-file'}`, string>>,
+  env: NodeJS.ProcessEnv,
+): KeystoneCredentials {
+  if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--keystone must be an http(s) URL, got '${url}'`);
+  const file = flags['keystone-password-file'];
+  let password = env.OS_PASSWORD;
+  if (file !== undefined) {
+    try {
+      password = readFileSync(file, 'utf8').split('\n')[0];
+    } catch (error) {
+      throw new UsageError(`cannot read --keystone-password-file ${file}: ${(error as Error).message}`);
+    }
+  }
+  const username = flags['keystone-user'] ?? env.OS_USERNAME;
+  const projectName = flags['keystone-project'] ?? env.OS_PROJECT_NAME;
+  const missing = [
+    [username, '--keystone-user or OS_USERNAME'],
+    [password, '--keystone-password-file or OS_PASSWORD'],
+    [projectName, '--keystone-project or OS_PROJECT_NAME'],
+  ].filter(([value]) => !value).map(([, name]) => name);
+  if (missing.length > 0) throw new UsageError(`--keystone needs service credentials: ${missing.join(', ')}`);
+  return {
+    authUrl: url,
+    username: username!,
+    password: password!,
+    projectName: projectName!,
+    userDomainName: flags['keystone-user-domain'] ?? env.OS_USER_DOMAIN_NAME,
+    userDomainId: env.OS_USER_DOMAIN_ID,
+    projectDomainName: flags['keystone-project-domain'] ?? env.OS_PROJECT_DOMAIN_NAME,
+    projectDomainId: env.OS_PROJECT_DOMAIN_ID,
   };
 }
 

@@ -24,6 +24,7 @@ const REASONS: Record<number, string> = {
   416: 'Range Not Satisfiable',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** webob's class-level explanations, shown before a message passed positionally. */

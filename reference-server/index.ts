@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { requestListener } from './app';
+import { authenticator } from './auth';
 import { reasonPhrase } from './errors';
 import { startHashingWorker } from './hashing';
 import type { ServerState } from './handlers/exchange';
@@ -13,6 +14,7 @@ import { ImageStore } from './store';
 import { TaskStore } from './tasks';
 import { imageValidator } from './validation';
 
+export type { KeystoneCredentials } from './keystone';
 export type { AuthToken, ReferenceServerOptions } from './options';
 
 export interface ReferenceServer {
@@ -41,6 +43,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const resolved = resolveOptions(options);
   const state: ServerState = {
     options: resolved,
+    authenticate: authenticator(resolved.auth),
     store: new ImageStore(),
     tasks: new TaskStore(),
     validateImage: imageValidator(resolved.disk_formats, resolved.container_formats),

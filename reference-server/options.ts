@@ -7,6 +7,8 @@ export interface AuthToken {
   user?: string;
 }
 
+import type { KeystoneCredentials } from './keystone';
+
 export interface ReferenceServerOptions {
   host?: string;
   port?: number;
@@ -14,7 +16,7 @@ export interface ReferenceServerOptions {
   disk_formats?: string[];
   container_formats?: string[];
   image_size_cap?: number;
-  auth?: 'none' | { tokens: AuthToken[] };
+  auth?: 'none' | { tokens: AuthToken[] } | { keystone: KeystoneCredentials };
 }
 
 export type ResolvedOptions = Required<ReferenceServerOptions>;

@@ -1,6 +1,6 @@
 /** What every route handler receives. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestContext } from '../auth';
+import type { Authenticator, RequestContext } from '../auth';
 import type { MetadefCatalog } from '../metadefs';
 import type { ResolvedOptions } from '../options';
 import type { Params } from '../router';
@@ -11,6 +11,7 @@ import type { ImageValidator } from '../validation';
 /** Per-server state: built once by startReferenceServer, shared by its handlers. */
 export interface ServerState {
   options: ResolvedOptions;
+  authenticate: Authenticator;
   store: ImageStore;
   tasks: TaskStore;
   validateImage: ImageValidator;
