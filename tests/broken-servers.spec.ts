@@ -17,6 +17,24 @@ interface BrokenCase {
 }
 
 const isPatch = (method: string, path: string) => method === 'PATCH' && /^\/v2\/images\/[^/]+$/.test(path);
+const isLocationPost = (method: string, path: string) => method === 'POST' && /^\/v2\/images\/[^/]+\/locations$/.test(path);
+
+/** Rewrites the `path` of every location operation of a PATCH document. */
+function locationPaths(change: (op: string, position: string) => string) {
+  return (method: string, path: string, body: Buffer) => (isPatch(method, path)
+    ? rewriteJson(body, (ops: Array<{ op: string; path: string }>) => {
+      for (const o of ops) {
+        const m = /^\/locations\/(.+)$/.exec(o.path);
+        if (m) o.path = `/locations/${change(o.op, m[1])}`;
+      }
+    })
+    : body);
+}
+
+/** A 4xx whose body says `text`, answered as a 200 instead (the server lets the operation through). */
+const acceptRefusal = (text: string): Mutation => ({
+  response: (x) => (isPatch(x.method, x.path) && x.status === 400 && x.body.includes(text) ? { status: 200, body: Buffer.from('{}') } : undefined),
+});
 
 const cases: BrokenCase[] = [
   {
@@ -100,6 +118,115 @@ const cases: BrokenCase[] = [
     mutation: { response: (x) => (x.status === 200 && x.headers.range && x.path.endsWith('/file') ? { status: 416, body: Buffer.from('416') } : undefined) },
     grep: '@RANGE-INVALID-IGNORED',
     expected: { 'RANGE-INVALID-IGNORED': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'refuses to create a ploop image (the create itself is judged, not a preparation the suite lacks)',
+    mutation: {
+      response: (x) => (x.method === 'POST' && x.path === '/v2/images' && x.requestBody.includes('"ploop"')
+        ? { status: 400, body: Buffer.from('400 Bad Request: invalid disk_format') } : undefined),
+    },
+    grep: '@DISK-FORMAT-PLOOP-CREATE|@DISK-FORMAT-PLOOP-DATA',
+    expected: { 'DISK-FORMAT-PLOOP-CREATE': 'fail', 'DISK-FORMAT-PLOOP-DATA': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'appends a location wherever it is added',
+    mutation: { requestBody: locationPaths((op, position) => (op === 'add' ? '-' : position)) },
+    grep: '@LOC-ADD-INDEX-INSERTS|@LOC-ADD-INDEX-PAST-END-400',
+    expected: { 'LOC-ADD-INDEX-INSERTS': 'fail', 'LOC-ADD-INDEX-PAST-END-400': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'reads location indices as Glance does (leading zeros as digits, remove "-" as the last)',
+    mutation: {
+      requestBody: locationPaths((op, position) =>
+        (/^\d+$/.test(position) ? String(Number(position)) : op === 'remove' && position === '-' ? '1' : position)),
+    },
+    grep: '@LOC-INDEX-LEADING-ZERO-400|@LOC-REMOVE-DASH-400',
+    expected: { 'LOC-INDEX-LEADING-ZERO-400': 'fail', 'LOC-REMOVE-DASH-400': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'clamps a remove index past the end to the last location',
+    mutation: { requestBody: locationPaths((op, position) => (op === 'remove' && Number(position) > 1 ? '1' : position)) },
+    grep: '@LOC-REMOVE-INDEX-MISSING-400',
+    expected: { 'LOC-REMOVE-INDEX-MISSING-400': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'lets a duplicate location URL through (a SHOULD)',
+    mutation: acceptRefusal('already exists'),
+    grep: '@LOC-ADD-DUPLICATE-400',
+    expected: { 'LOC-ADD-DUPLICATE-400': 'non-strict' },
+    exitCode: 0,
+  },
+  {
+    name: 'lets an active image\'s locations be replaced by other URLs (a SHOULD)',
+    mutation: acceptRefusal('Original locations is not empty'),
+    grep: '@LOC-REPLACE-ACTIVE-OTHER-URLS-400',
+    expected: { 'LOC-REPLACE-ACTIVE-OTHER-URLS-400': 'non-strict' },
+    exitCode: 0,
+  },
+  {
+    name: 'decodes ~0 before ~1 in patch paths',
+    mutation: {
+      requestBody: (method, path, body) => (isPatch(method, path)
+        ? rewriteJson(body, (ops: Array<{ path: string }>) => {
+          for (const o of ops) {
+            const wrong = o.path.slice(1).replace(/~0/g, '~').replace(/~1/g, '/');
+            o.path = `/${wrong.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+          }
+        })
+        : body),
+    },
+    grep: '@PATCH-POINTER-ESCAPES',
+    expected: { 'PATCH-POINTER-ESCAPES': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'ignores a matching If-Range (a SHOULD)',
+    mutation: { request: (_m, _p, h) => { if (h['if-range']) delete h.range; return h; } },
+    grep: '@RANGE-IF-RANGE-MATCH-206',
+    expected: { 'RANGE-IF-RANGE-MATCH-206': 'non-strict' },
+    exitCode: 0,
+  },
+  {
+    name: 'imports another URL than the one POSTed to /locations',
+    mutation: {
+      requestBody: (method, path, body) => (isLocationPost(method, path) && body.includes('"url"')
+        ? rewriteJson(body, (b) => { if (typeof b.url === 'string') b.url = `${b.url}.other`; }) : body),
+    },
+    grep: '@LOCATIONS-API-ADD-QUEUED-202',
+    expected: { 'LOCATIONS-API-ADD-QUEUED-202': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'adds a location through POST /locations whatever the image status',
+    mutation: { response: (x) => (isLocationPost(x.method, x.path) && x.status === 409 ? { status: 202, body: Buffer.alloc(0) } : undefined) },
+    grep: '@LOCATIONS-API-ADD-NOT-QUEUED-409',
+    expected: { 'LOCATIONS-API-ADD-NOT-QUEUED-409': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'ignores validation_data',
+    mutation: {
+      requestBody: (method, path, body) => (isLocationPost(method, path)
+        ? rewriteJson(body, (b) => { delete b.validation_data; }) : body),
+    },
+    grep: '@LOCATIONS-API-ADD-INVALID-400|@LOCATIONS-API-HASH-MISMATCH',
+    expected: { 'LOCATIONS-API-ADD-INVALID-400': 'fail', 'LOCATIONS-API-HASH-MISMATCH': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'lists locations with their internal id and status',
+    mutation: {
+      response: (x) => (x.method === 'GET' && x.path.endsWith('/locations') && x.status === 200
+        ? { body: rewriteJson(x.body, (list) => { for (const l of list) Object.assign(l, { id: 1, status: 'active' }); }) }
+        : undefined),
+    },
+    grep: '@LOCATIONS-API-GET',
+    expected: { 'LOCATIONS-API-GET': 'fail' },
     exitCode: 1,
   },
 ];
