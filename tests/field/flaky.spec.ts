@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+import { startReferenceServer, type ReferenceServer } from '../../reference-server/index';
+import type { RequirementReport } from '../../reporting/model';
+import { runSuite, verdictsOf } from '../support/run-suite';
+import { startDroppingProxy, type DroppingProxy } from './support/dropping-proxy';
+
+/**
+ * A target behind a proxy that drops one request in 25 (connection reset before any answer). The harness's own
+ * GETs and DELETEs survive that; a request the suite sends once — the one under judgement, or a create, upload or
+ * patch that cannot be repeated safely — turns its requirement into an error, with the lost request in the
+ * evidence. No other verdict changes, and no image stays behind.
+ */
+test.describe.configure({ mode: 'serial', timeout: 600_000 });
+
+let reference: ReferenceServer;
+let flaky: DroppingProxy;
+
+test.beforeAll(async () => {
+  reference = await startReferenceServer({ port: 0 });
+  flaky = await startDroppingProxy(reference.url, 25);
+});
+
+test.afterAll(async () => {
+  await flaky?.close();
+  await reference?.close();
+});
+
+const lostRequest = (r: RequirementReport) =>
+  r.tests.some((t) => t.evidence?.some((x) => !x.response && x.failure) || t.reasons.some((why) => /got no answer/.test(why)));
+
+test('dropped connections: only requirements whose unrepeatable request was lost change (to error); 0 images remain', async () => {
+  const clean = await runSuite({ GLANCE_URL: reference.url });
+  expect(clean.exitCode, clean.output.slice(-3000)).toBe(0);
+
+  const run = await runSuite({ GLANCE_URL: flaky.url });
+  expect(flaky.dropped.length, 'the proxy dropped requests during the run').toBeGreaterThan(5);
+  test.info().annotations.push({ type: 'dropped', description: `${flaky.dropped.length} of ${flaky.count()} requests: ${flaky.dropped.join(', ')}` });
+
+  const before = verdictsOf(clean.report);
+  const changed = run.report!.requirements.filter((r) => r.verdict !== before[r.id]);
+  for (const r of changed) {
+    expect(r.verdict, `${r.id} changed from ${before[r.id]}`).toBe('error');
+    expect(lostRequest(r), `${r.id}: an error without a lost request in its evidence`).toBe(true);
+  }
+  expect(Object.keys(verdictsOf(run.report)).sort()).toEqual(Object.keys(before).sort());
+  // The retried GETs and DELETEs kept most requirements judged.
+  expect(changed.length).toBeLessThan(flaky.dropped.length);
+
+  expect(run.exitCode).toBe(changed.length ? 2 : 0);
+  expect(run.output).not.toContain('could not delete');
+  const left = await fetch(`${reference.url}/v2/images?limit=100`).then((r) => r.json() as Promise<{ images: unknown[] }>);
+  expect(left.images, 'images left on the target').toEqual([]);
+});

@@ -1,0 +1,46 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface DroppingProxy {
+  url: string;
+  /** `METHOD path` of every request dropped. */
+  dropped: string[];
+  /** Requests seen, dropped ones included. */
+  count(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A reverse proxy that resets the connection of every `every`-th request before any answer, the way a load
+ * balancer drops a stale keep-alive connection; everything else streams through both ways (held-open uploads too).
+ */
+export async function startDroppingProxy(upstream: string, every: number): Promise<DroppingProxy> {
+  const target = new URL(upstream);
+  const dropped: string[] = [];
+  let seen = 0;
+  const server = http.createServer((req, res) => {
+    seen += 1;
+    if (seen % every === 0) {
+      dropped.push(`${req.method} ${req.url}`);
+      req.socket.resetAndDestroy();
+      return;
+    }
+    const out = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    out.on('error', () => res.destroy());
+    res.on('close', () => out.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    dropped,
+    count: () => seen,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
