@@ -7,7 +7,9 @@ import { catalogInfo, schemaId, toolInfo } from '../reporting/identity';
 import { mergeReports } from '../reporting/merge';
 import { ANNOTATION, combine, EXIT_CODE, overall } from '../reporting/model';
 import { parseReason, summarize } from '../reporting/reasons';
+import { githubAnnotations, markdownSummary } from '../reporting/text';
 import { brokenRun } from './support/report-runs';
+import { ROOT } from './support/run-suite';
 
 /**
  * How a verdict is earned: the report model's rules on hand-made test records, then broken servers
@@ -181,4 +183,48 @@ test('--strict: a SHOULD finding fails the run (exit 1) and the report says the 
   expect(junit(lenient.dir)).not.toContain('<failure');
   expect(junit(strict.dir)).toContain('<failure');
   expect(strict.output).toMatch(/strict\): NON-CONFORMANT/);
+});
+
+test('CI output: GitHub annotations per requirement not met, a Markdown verdict table', () => {
+  const report = buildReport(inputs([record(MUST, failed), record(SHOULD, failed)]));
+  const lines = githubAnnotations(report);
+  expect(lines).toHaveLength(2);
+  const line = (id: string) => lines.find((l) => l.includes(`title=${id} `));
+  expect(line(MUST)).toMatch(new RegExp(`^::error file=specs/x.spec.ts,line=1,title=${MUST} \\(MUST\\)%3A fail::`));
+  expect(line(SHOULD)).toMatch(new RegExp(`^::warning file=specs/x.spec.ts,line=1,title=${SHOULD} \\(SHOULD\\)%3A non-strict::`));
+  expect(lines.join('\n')).toContain('expected 201, received 400');
+  // In a strict run the SHOULD finding fails the run, so it is an error too.
+  expect(githubAnnotations(buildReport(inputs([record(SHOULD, failed)], true)))[0]).toMatch(/^::error /);
+  const md = markdownSummary(report);
+  expect(md).toMatch(/^### Conformance of the target \(version unknown\): NON-CONFORMANT/);
+  expect(md).toContain(`| fail | ${MUST} | MUST | expect(response).toAnswer(201): expected 201, received 400 |`);
+});
+
+/** Relative imports of every module under reporting/, as a graph of file paths. */
+function importGraph(dir: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const targets = [...text.matchAll(/^(?:import|export)[^;]*?from '(\.[^']+)'/gms)].map((m) => `${path.join(dir, m[1])}.ts`);
+    graph.set(path.join(dir, file), targets.filter((t) => t.startsWith(dir)));
+  }
+  return graph;
+}
+
+test('reporting/ has no import circle, and only Playwright loads the Playwright reporter', () => {
+  const dir = path.join(ROOT, 'reporting');
+  const graph = importGraph(dir);
+  expect(graph.size).toBeGreaterThan(10);
+  const cycles: string[] = [];
+  const visit = (file: string, trail: string[]) => {
+    if (trail.includes(file)) {
+      cycles.push([...trail.slice(trail.indexOf(file)), file].map((f) => path.basename(f)).join(' → '));
+      return;
+    }
+    for (const next of graph.get(file) ?? []) visit(next, [...trail, file]);
+  };
+  for (const file of graph.keys()) visit(file, []);
+  expect(cycles).toEqual([]);
+  const importers = [...graph].filter(([, targets]) => targets.some((t) => t.endsWith('conformance-reporter.ts')));
+  expect(importers.map(([f]) => path.basename(f))).toEqual([]);
 });
