@@ -96,15 +96,20 @@ export async function uploadImageData(exchange: Exchange): Promise<void> {
   sendNoContent(res);
 }
 
-/** Staging for interoperable import: the bytes are not kept (import is not implemented). */
+/** Staging for interoperable import: the bytes wait in `staged` for a glance-direct import. */
 export async function stageImageData(exchange: Exchange): Promise<void> {
   const image = beginTransfer(exchange, 'uploading');
-  const complete = await consumeBody(exchange.req, () => undefined);
+  const staged = new ChunkedBytes();
+  const complete = await consumeBody(exchange.req, (chunk) => staged.append(chunk));
   if (!complete) {
     restoreQueued(exchange, image, 'uploading');
     return;
   }
   if (!exchange.state.store.isLive(image)) throw goneAfterUpload(image);
+  // Kept for a glance-direct import (image-import.ts); Glance shows the staged size meanwhile.
+  image.staged = staged;
+  image.size = staged.size;
+  exchange.state.store.touch(image);
   sendNoContent(exchange.res);
 }
 

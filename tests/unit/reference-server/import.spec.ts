@@ -130,3 +130,18 @@ test('import refusals in Glance 25.1 order and words', async () => {
     "'container_format' needs to be set before import");
   expect((await show(id)).status).toBe('queued');
 });
+
+test('glance-direct: staged bytes (size shown while uploading) become the image data', async () => {
+  const id = await createImage();
+  const staged = await fetch(`${server.url}/v2/images/${id}/stage`, {
+    method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: DATA,
+  });
+  expect(staged.status).toBe(204);
+  expect(await show(id)).toMatchObject({ status: 'uploading', size: 32, checksum: null });
+  await expectError(await call('POST', `/v2/images/${id}/import`, { method: { name: 'web-download', uri: base } }), 409,
+    "Image needs to be in 'queued' state to use 'web-download' method");
+  expect((await call('POST', `/v2/images/${id}/import`, { method: { name: 'glance-direct' } })).status).toBe(202);
+  await expect.poll(async () => (await show(id)).status).toBe('active');
+  expect(await show(id)).toMatchObject({ size: 32, checksum: MD5, os_hash_value: SHA512 });
+  expect(await (await fetch(`${server.url}/v2/images/${id}/file`)).text()).toBe(DATA);
+});
