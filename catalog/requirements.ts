@@ -8,13 +8,13 @@ export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
 /** What a target must be able to do before a requirement can be judged on it (detected, never configured). */
 export type Capability =
-  | 'image-data'          // PUT/GET /v2/images/{id}/file
-  | 'multiple-locations'  // show_multiple_locations = True: image records carry `locations`
-  | 'hidden-locations'    // show_multiple_locations = False: no `locations` key
-  | 'deactivate'          // the caller may deactivate its own image
-  | 'staging'             // PUT /v2/images/{id}/stage (interoperable import) works
-  | 'metadefs'            // /v2/metadefs answers
-  | 'location-api';       // API 2.17 or later: POST/GET /v2/images/{id}/locations (versions document)
+  | 'image-data' // PUT/GET /v2/images/{id}/file
+  | 'multiple-locations' // show_multiple_locations = True: image records carry `locations`
+  | 'hidden-locations' // show_multiple_locations = False: no `locations` key
+  | 'deactivate' // the caller may deactivate its own image
+  | 'staging' // PUT /v2/images/{id}/stage (interoperable import) works
+  | 'metadefs' // /v2/metadefs answers
+  | 'location-api'; // API 2.17 or later: POST/GET /v2/images/{id}/locations (versions document)
 
 export interface Source {
   /** Human-readable clause, e.g. "RFC 7233 §4.4". */
@@ -41,11 +41,15 @@ const rfc = (doc: number, section: string): Source => ({
   url: `https://www.rfc-editor.org/rfc/rfc${doc}#section-${section}`,
 });
 const specLite = (clause: string): Source => ({ clause: `Ocata spec-lite: ${clause}`, url: SPEC_LITE });
-const apiRef = (anchor: string, clause: string): Source => ({ clause: `Image API v2: ${clause}`, url: `${API_REF}#${anchor}` });
+const apiRef = (anchor: string, clause: string): Source => ({
+  clause: `Image API v2: ${clause}`,
+  url: `${API_REF}#${anchor}`,
+});
 
 const LOCATIONS_409 = specLite('restrict location updates by image status');
 const LOCATIONS = ['multiple-locations'] as const satisfies Capability[];
-const PATCH_MEDIA_TYPES = 'https://specs.openstack.org/openstack/glance-specs/specs/api/v2/http-patch-image-api-v2.html';
+const PATCH_MEDIA_TYPES =
+  'https://specs.openstack.org/openstack/glance-specs/specs/api/v2/http-patch-image-api-v2.html';
 const patchMediaType = (clause: string): Source => ({
   clause: `Image API v2 HTTP PATCH media types (application/openstack-images-v2.1-json-patch): ${clause}`,
   url: PATCH_MEDIA_TYPES,
@@ -62,337 +66,591 @@ const LOCATION_API = ['location-api'] as const satisfies Capability[];
 export const requirements = [
   // ── Discovery ──────────────────────────────────────────────────────────────────────────────────
   {
-    id: 'DISCOVERY-VERSIONS', title: 'GET /versions lists exactly one CURRENT v2 version', level: 'MUST',
-    source: { clause: 'Image API versions: list versions', url: `${VERSIONS_REF}#list-versions` }, needs: [],
+    id: 'DISCOVERY-VERSIONS',
+    title: 'GET /versions lists exactly one CURRENT v2 version',
+    level: 'MUST',
+    source: { clause: 'Image API versions: list versions', url: `${VERSIONS_REF}#list-versions` },
+    needs: [],
     passes: '200, JSON {versions: [{id: "v2.N", status, links}]}, one entry with status CURRENT and id v2.x',
   },
   {
-    id: 'DISCOVERY-VERSIONS-ROOT', title: 'GET / answers 300 Multiple Choices with the versions document', level: 'MUST',
-    source: { clause: 'Image API versions: list versions (300)', url: `${VERSIONS_REF}#list-versions` }, needs: [],
+    id: 'DISCOVERY-VERSIONS-ROOT',
+    title: 'GET / answers 300 Multiple Choices with the versions document',
+    level: 'MUST',
+    source: { clause: 'Image API versions: list versions (300)', url: `${VERSIONS_REF}#list-versions` },
+    needs: [],
     passes: '300 and the same versions list as GET /versions',
   },
   {
-    id: 'DISCOVERY-SCHEMA-IMAGE', title: 'GET /v2/schemas/image is a JSON Schema describing images', level: 'MUST',
-    source: apiRef('show-image-schema', 'show image schema'), needs: [],
+    id: 'DISCOVERY-SCHEMA-IMAGE',
+    title: 'GET /v2/schemas/image is a JSON Schema describing images',
+    level: 'MUST',
+    source: apiRef('show-image-schema', 'show image schema'),
+    needs: [],
     passes: '200, compiles as JSON Schema, names "image", declares disk_format, container_format, status and id',
   },
   {
-    id: 'DISCOVERY-SCHEMA-IMAGES', title: 'GET /v2/schemas/images describes a list of images', level: 'MUST',
-    source: apiRef('show-images-schema', 'show images schema'), needs: [],
-    passes: '200, compiles as JSON Schema, names "images", its images.items describe the same properties as the image schema',
+    id: 'DISCOVERY-SCHEMA-IMAGES',
+    title: 'GET /v2/schemas/images describes a list of images',
+    level: 'MUST',
+    source: apiRef('show-images-schema', 'show images schema'),
+    needs: [],
+    passes:
+      '200, compiles as JSON Schema, names "images", its images.items describe the same properties as the image schema',
   },
   {
-    id: 'DISCOVERY-IMAGE-MATCHES-SCHEMA', title: 'image records validate against the target\'s own image schema', level: 'MUST',
-    source: apiRef('create-image', 'create image / show image'), needs: [],
+    id: 'DISCOVERY-IMAGE-MATCHES-SCHEMA',
+    title: "image records validate against the target's own image schema",
+    level: 'MUST',
+    source: apiRef('create-image', 'create image / show image'),
+    needs: [],
     passes: 'the bodies of POST /v2/images and GET /v2/images/{id} validate against GET /v2/schemas/image',
   },
 
   // ── Item 1: location updates vs. image status ─────────────────────────────────────────────────
   {
-    id: 'LOC-REMOVE-QUEUED-409', title: 'remove location on a queued image → 409', level: 'MUST',
-    source: LOCATIONS_409, needs: [...LOCATIONS],
+    id: 'LOC-REMOVE-QUEUED-409',
+    title: 'remove location on a queued image → 409',
+    level: 'MUST',
+    source: LOCATIONS_409,
+    needs: [...LOCATIONS],
     passes: 'PATCH remove /locations/0 on a queued image answers 409 and the image stays queued',
   },
   {
-    id: 'LOC-REMOVE-SAVING-409', title: 'remove location on a saving image → 409', level: 'MUST',
-    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data'],
+    id: 'LOC-REMOVE-SAVING-409',
+    title: 'remove location on a saving image → 409',
+    level: 'MUST',
+    source: LOCATIONS_409,
+    needs: [...LOCATIONS, 'image-data'],
     passes: 'while an upload is held open (status saving), PATCH remove /locations/0 answers 409',
   },
   {
-    id: 'LOC-REMOVE-UPLOADING-409', title: 'remove location on an uploading (staged) image → 409', level: 'MUST',
-    source: LOCATIONS_409, needs: [...LOCATIONS, 'staging'],
+    id: 'LOC-REMOVE-UPLOADING-409',
+    title: 'remove location on an uploading (staged) image → 409',
+    level: 'MUST',
+    source: LOCATIONS_409,
+    needs: [...LOCATIONS, 'staging'],
     passes: 'after PUT /stage (status uploading), PATCH remove /locations/0 answers 409',
   },
   {
-    id: 'LOC-REMOVE-DEACTIVATED-409', title: 'remove location on a deactivated image → 409', level: 'MUST',
-    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data', 'deactivate'],
+    id: 'LOC-REMOVE-DEACTIVATED-409',
+    title: 'remove location on a deactivated image → 409',
+    level: 'MUST',
+    source: LOCATIONS_409,
+    needs: [...LOCATIONS, 'image-data', 'deactivate'],
     passes: 'on a deactivated image with two locations, PATCH remove /locations/1 answers 409 and both locations stay',
   },
   {
-    id: 'LOC-REMOVE-ACTIVE-OK', title: 'remove location on an active image with two locations succeeds', level: 'MUST',
-    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data'],
-    passes: 'the location added with /locations/- is the last (RFC 6902 §4.1); PATCH remove of it on an active image with two locations answers 200, leaves exactly the other location, and the image data still downloads',
+    id: 'LOC-REMOVE-ACTIVE-OK',
+    title: 'remove location on an active image with two locations succeeds',
+    level: 'MUST',
+    source: LOCATIONS_409,
+    needs: [...LOCATIONS, 'image-data'],
+    passes:
+      'the location added with /locations/- is the last (RFC 6902 §4.1); PATCH remove of it on an active image ' +
+      'with two locations answers 200, leaves exactly the other location, and the image data still downloads',
   },
   {
-    id: 'LOC-REPLACE-SAVING-409', title: 'replace locations on a saving image → 409', level: 'MUST',
-    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data'],
+    id: 'LOC-REPLACE-SAVING-409',
+    title: 'replace locations on a saving image → 409',
+    level: 'MUST',
+    source: LOCATIONS_409,
+    needs: [...LOCATIONS, 'image-data'],
     passes: 'while an upload is held open (status saving), PATCH replace /locations answers 409',
   },
   {
-    id: 'LOC-REPLACE-UPLOADING-409', title: 'replace locations on an uploading (staged) image → 409', level: 'MUST',
-    source: LOCATIONS_409, needs: [...LOCATIONS, 'staging'],
+    id: 'LOC-REPLACE-UPLOADING-409',
+    title: 'replace locations on an uploading (staged) image → 409',
+    level: 'MUST',
+    source: LOCATIONS_409,
+    needs: [...LOCATIONS, 'staging'],
     passes: 'after PUT /stage (status uploading), PATCH replace /locations answers 409',
   },
   {
-    id: 'LOC-REPLACE-DEACTIVATED-409', title: 'replace locations on a deactivated image → 409', level: 'MUST',
-    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data', 'deactivate'],
+    id: 'LOC-REPLACE-DEACTIVATED-409',
+    title: 'replace locations on a deactivated image → 409',
+    level: 'MUST',
+    source: LOCATIONS_409,
+    needs: [...LOCATIONS, 'image-data', 'deactivate'],
     passes: 'on a deactivated image, PATCH replace /locations answers 409 and the image stays deactivated',
   },
   {
-    id: 'LOC-REPLACE-ACTIVE-OK', title: 'replace locations on an active image succeeds', level: 'MUST',
-    source: LOCATIONS_409, needs: [...LOCATIONS, 'image-data'],
-    passes: 'PATCH replace /locations with the same URLs and new metadata answers 200, the metadata is stored, and the name and tags stay as they were',
+    id: 'LOC-REPLACE-ACTIVE-OK',
+    title: 'replace locations on an active image succeeds',
+    level: 'MUST',
+    source: LOCATIONS_409,
+    needs: [...LOCATIONS, 'image-data'],
+    passes:
+      'PATCH replace /locations with the same URLs and new metadata answers 200, the metadata is stored, and the ' +
+      'name and tags stay as they were',
   },
   {
-    id: 'LOC-REPLACE-QUEUED-ACTIVATES', title: 'replace locations on a queued image succeeds and makes it active', level: 'MUST',
-    source: LOCATIONS_409, needs: [...LOCATIONS],
-    passes: 'PATCH replace /locations on a queued image answers 200, status becomes active and size is the location\'s size',
+    id: 'LOC-REPLACE-QUEUED-ACTIVATES',
+    title: 'replace locations on a queued image succeeds and makes it active',
+    level: 'MUST',
+    source: LOCATIONS_409,
+    needs: [...LOCATIONS],
+    passes:
+      "PATCH replace /locations on a queued image answers 200, status becomes active and size is the location's size",
   },
   {
-    id: 'LOC-ADD-DEACTIVATED-409', title: 'add location on a deactivated image → 409', level: 'MUST',
-    source: apiRef('update-image', 'update image — 409 when adding a location to a non-active/queued image (since 2.4)'),
+    id: 'LOC-ADD-DEACTIVATED-409',
+    title: 'add location on a deactivated image → 409',
+    level: 'MUST',
+    source: apiRef(
+      'update-image',
+      'update image — 409 when adding a location to a non-active/queued image (since 2.4)',
+    ),
     needs: [...LOCATIONS, 'image-data', 'deactivate'],
     passes: 'on a deactivated image, PATCH add /locations/- answers 409',
   },
   {
-    id: 'LOC-REMOVE-LAST-403', title: 'removing the only location of an active image → 403', level: 'MUST',
+    id: 'LOC-REMOVE-LAST-403',
+    title: 'removing the only location of an active image → 403',
+    level: 'MUST',
     source: apiRef('update-image', 'update image — 403 on removing the last location (since 2.4)'),
     needs: [...LOCATIONS, 'image-data'],
     passes: 'PATCH remove /locations/0 on an active image with one location answers 403 and the image keeps its data',
   },
   {
-    id: 'LOC-REPLACE-EMPTY-403', title: 'replacing locations with an empty list → 403', level: 'MUST',
+    id: 'LOC-REPLACE-EMPTY-403',
+    title: 'replacing locations with an empty list → 403',
+    level: 'MUST',
     source: apiRef('update-image', 'update image — 403 on replacing locations with an empty list (since 2.4)'),
     needs: [...LOCATIONS, 'image-data'],
     passes: 'PATCH replace /locations [] on an active image answers 403 and the image keeps its locations',
   },
   {
-    id: 'LOC-HIDDEN-403', title: 'with locations hidden, every location update → 403', level: 'MUST',
-    source: { clause: 'glance-api.conf show_multiple_locations = False', url: 'https://docs.openstack.org/glance/latest/configuration/glance_api.html' },
+    id: 'LOC-HIDDEN-403',
+    title: 'with locations hidden, every location update → 403',
+    level: 'MUST',
+    source: {
+      clause: 'glance-api.conf show_multiple_locations = False',
+      url: 'https://docs.openstack.org/glance/latest/configuration/glance_api.html',
+    },
     needs: ['hidden-locations'],
     passes: 'image records have no locations key, and PATCH add/replace/remove on /locations each answer 403',
   },
 
   // Positions and list rules of the location list (RFC 6901/6902 as Glance's patch media type adopts them).
   {
-    id: 'LOC-ADD-INDEX-INSERTS', title: 'add at /locations/0 inserts the location first', level: 'MUST',
-    source: rfc(6902, '4.1'), needs: [...LOCATIONS, 'image-data'],
-    passes: 'PATCH add /locations/0 on an active image answers 200 and the new location comes first, the others after it in their order',
-  },
-  {
-    id: 'LOC-ADD-INDEX-PAST-END-400', title: 'add at an index past the end of the location list is refused', level: 'MUST',
-    source: { clause: 'RFC 6902 §4.1 ("the specified index MUST NOT be greater than the number of elements") and §5', url: 'https://www.rfc-editor.org/rfc/rfc6902#section-4.1' },
+    id: 'LOC-ADD-INDEX-INSERTS',
+    title: 'add at /locations/0 inserts the location first',
+    level: 'MUST',
+    source: rfc(6902, '4.1'),
     needs: [...LOCATIONS, 'image-data'],
-    passes: 'PATCH add /locations/N with N greater than the number of locations answers 400 and the locations stay (Glance 25.1 appends: 200)',
+    passes:
+      'PATCH add /locations/0 on an active image answers 200 and the new location comes first, the others after it ' +
+      'in their order',
   },
   {
-    id: 'LOC-REMOVE-INDEX-MISSING-400', title: 'remove of a location that does not exist → 400', level: 'MUST',
-    source: { clause: 'RFC 6902 §4.2 ("the target location MUST exist")', url: 'https://www.rfc-editor.org/rfc/rfc6902#section-4.2' },
+    id: 'LOC-ADD-INDEX-PAST-END-400',
+    title: 'add at an index past the end of the location list is refused',
+    level: 'MUST',
+    source: {
+      clause: 'RFC 6902 §4.1 ("the specified index MUST NOT be greater than the number of elements") and §5',
+      url: 'https://www.rfc-editor.org/rfc/rfc6902#section-4.1',
+    },
     needs: [...LOCATIONS, 'image-data'],
-    passes: 'on an active image with two locations, PATCH remove /locations/5 and /locations/x each answer 400 and both locations stay',
+    passes:
+      'PATCH add /locations/N with N greater than the number of locations answers 400 and the locations stay ' +
+      '(Glance 25.1 appends: 200)',
   },
   {
-    id: 'LOC-REMOVE-DASH-400', title: 'remove /locations/- (the element after the last) → 400', level: 'MUST',
-    source: { clause: 'RFC 6901 §4 ("-" names the nonexistent element after the last) and RFC 6902 §4.2', url: 'https://www.rfc-editor.org/rfc/rfc6901#section-4' },
+    id: 'LOC-REMOVE-INDEX-MISSING-400',
+    title: 'remove of a location that does not exist → 400',
+    level: 'MUST',
+    source: {
+      clause: 'RFC 6902 §4.2 ("the target location MUST exist")',
+      url: 'https://www.rfc-editor.org/rfc/rfc6902#section-4.2',
+    },
     needs: [...LOCATIONS, 'image-data'],
-    passes: 'on an active image with two locations, PATCH remove /locations/- answers 400 and both locations stay (Glance 25.1 removes the last one: 200)',
+    passes:
+      'on an active image with two locations, PATCH remove /locations/5 and /locations/x each answer 400 and both ' +
+      'locations stay',
   },
   {
-    id: 'LOC-INDEX-LEADING-ZERO-400', title: 'a location index with a leading zero is not an index → 400', level: 'MUST',
-    source: { clause: 'RFC 6901 §4 ("leading zeros are not allowed")', url: 'https://www.rfc-editor.org/rfc/rfc6901#section-4' },
+    id: 'LOC-REMOVE-DASH-400',
+    title: 'remove /locations/- (the element after the last) → 400',
+    level: 'MUST',
+    source: {
+      clause: 'RFC 6901 §4 ("-" names the nonexistent element after the last) and RFC 6902 §4.2',
+      url: 'https://www.rfc-editor.org/rfc/rfc6901#section-4',
+    },
     needs: [...LOCATIONS, 'image-data'],
-    passes: 'on an active image with two locations, PATCH add /locations/01 and remove /locations/01 each answer 400 and the locations stay',
+    passes:
+      'on an active image with two locations, PATCH remove /locations/- answers 400 and both locations stay ' +
+      '(Glance 25.1 removes the last one: 200)',
   },
   {
-    id: 'LOC-ADD-DUPLICATE-400', title: 'adding a location URL the image already has → 400', level: 'SHOULD',
-    source: { clause: 'Glance\'s location list (glance/location.py, DuplicateLocation): "The location <url> already exists"', url: GLANCE_LOCATION_SETTER },
+    id: 'LOC-INDEX-LEADING-ZERO-400',
+    title: 'a location index with a leading zero is not an index → 400',
+    level: 'MUST',
+    source: {
+      clause: 'RFC 6901 §4 ("leading zeros are not allowed")',
+      url: 'https://www.rfc-editor.org/rfc/rfc6901#section-4',
+    },
     needs: [...LOCATIONS, 'image-data'],
-    passes: 'PATCH add /locations/- with the URL of a location the active image already has answers 400 and the locations stay as they were',
+    passes:
+      'on an active image with two locations, PATCH add /locations/01 and remove /locations/01 each answer 400 and ' +
+      'the locations stay',
   },
   {
-    id: 'LOC-REPLACE-ACTIVE-OTHER-URLS-400', title: 'replacing an active image\'s locations with other URLs → 400', level: 'SHOULD',
-    source: { clause: 'Glance\'s location list (glance/location.py): only a replace that keeps the URL set may change an image with locations ("Original locations is not empty")', url: GLANCE_LOCATION_SETTER },
+    id: 'LOC-ADD-DUPLICATE-400',
+    title: 'adding a location URL the image already has → 400',
+    level: 'SHOULD',
+    source: {
+      clause: 'Glance\'s location list (glance/location.py, DuplicateLocation): "The location <url> already exists"',
+      url: GLANCE_LOCATION_SETTER,
+    },
     needs: [...LOCATIONS, 'image-data'],
-    passes: 'PATCH replace /locations with a URL the image does not have, on an active image, answers 400; the locations and the downloaded bytes stay the uploaded ones',
+    passes:
+      'PATCH add /locations/- with the URL of a location the active image already has answers 400 and the ' +
+      'locations stay as they were',
   },
   {
-    id: 'PATCH-POINTER-ESCAPES', title: 'patch paths decode ~1 to / and ~0 to ~, and refuse other escapes', level: 'MUST',
+    id: 'LOC-REPLACE-ACTIVE-OTHER-URLS-400',
+    title: "replacing an active image's locations with other URLs → 400",
+    level: 'SHOULD',
+    source: {
+      clause:
+        "Glance's location list (glance/location.py): only a replace that keeps the URL set may change an image " +
+        'with locations ("Original locations is not empty")',
+      url: GLANCE_LOCATION_SETTER,
+    },
+    needs: [...LOCATIONS, 'image-data'],
+    passes:
+      'PATCH replace /locations with a URL the image does not have, on an active image, answers 400; the locations ' +
+      'and the downloaded bytes stay the uploaded ones',
+  },
+  {
+    id: 'PATCH-POINTER-ESCAPES',
+    title: 'patch paths decode ~1 to / and ~0 to ~, and refuse other escapes',
+    level: 'MUST',
     source: patchMediaType('restricted JSON pointers, "~" and "/" encoded as "~0" and "~1", evaluated per RFC 6901 §4'),
     needs: [],
-    passes: 'PATCH add /conformance~0x~1y and /conformance~01 answer 200 and set the properties "conformance~x/y" and "conformance~1"; a path with "~2" answers 400 and sets nothing',
+    passes:
+      'PATCH add /conformance~0x~1y and /conformance~01 answer 200 and set the properties "conformance~x/y" and ' +
+      '"conformance~1"; a path with "~2" answers 400 and sets nothing',
   },
 
   // ── API 2.17: the location API ────────────────────────────────────────────────────────────────
   {
-    id: 'LOCATIONS-API-ADD-QUEUED-202', title: 'POST /locations on a queued image → 202, then active with exactly that location', level: 'MUST',
-    source: locationApi('add location — queued images only, imported asynchronously'), needs: [...LOCATION_API],
-    passes: 'POST /v2/images/{id}/locations {url} on a queued image answers 202 (the api-ref says 200; Glance, its functional tests and Tempest answer 202 — the catalog follows them), the image becomes active, GET /locations lists exactly that URL, size is the location\'s, and GET /file returns the bytes behind the URL',
+    id: 'LOCATIONS-API-ADD-QUEUED-202',
+    title: 'POST /locations on a queued image → 202, then active with exactly that location',
+    level: 'MUST',
+    source: locationApi('add location — queued images only, imported asynchronously'),
+    needs: [...LOCATION_API],
+    passes:
+      'POST /v2/images/{id}/locations {url} on a queued image answers 202 (the api-ref says 200; Glance, its ' +
+      'functional tests and Tempest answer 202 — the catalog follows them), the image becomes active, GET ' +
+      "/locations lists exactly that URL, size is the location's, and GET /file returns the bytes behind the URL",
   },
   {
-    id: 'LOCATIONS-API-ADD-NOT-QUEUED-409', title: 'POST /locations on an image that is not queued → 409, image unchanged', level: 'MUST',
-    source: locationApi('add location — 409 unless the image is queued'), needs: [...LOCATION_API, 'image-data'],
-    passes: 'on saving, uploading, active and deactivated images POST /locations answers 409 and the image keeps its status and locations',
+    id: 'LOCATIONS-API-ADD-NOT-QUEUED-409',
+    title: 'POST /locations on an image that is not queued → 409, image unchanged',
+    level: 'MUST',
+    source: locationApi('add location — 409 unless the image is queued'),
+    needs: [...LOCATION_API, 'image-data'],
+    passes:
+      'on saving, uploading, active and deactivated images POST /locations answers 409 and the image keeps its ' +
+      'status and locations',
   },
   {
-    id: 'LOCATIONS-API-ADD-INVALID-400', title: 'POST /locations with a malformed body or validation_data → 400', level: 'MUST',
-    source: locationApi('add location — 400 on a body the location schema refuses or invalid validation_data'), needs: [...LOCATION_API],
-    passes: 'no url, a url that is not a string, an unknown os_hash_algo, an os_hash_value that is not hex or not the digest size, an unknown validation_data key → 400 each, and the image stays queued without locations',
+    id: 'LOCATIONS-API-ADD-INVALID-400',
+    title: 'POST /locations with a malformed body or validation_data → 400',
+    level: 'MUST',
+    source: locationApi('add location — 400 on a body the location schema refuses or invalid validation_data'),
+    needs: [...LOCATION_API],
+    passes:
+      'no url, a url that is not a string, an unknown os_hash_algo, an os_hash_value that is not hex or not the ' +
+      'digest size, an unknown validation_data key → 400 each, and the image stays queued without locations',
   },
   {
-    id: 'LOCATIONS-API-HASH-MISMATCH', title: 'a location whose data does not match validation_data never activates the image', level: 'MUST',
-    source: locationApi('add location — validation_data checked against the data before the image becomes active'), needs: [...LOCATION_API],
-    passes: 'POST /locations with an os_hash_value (sha512) of other bytes: the image never becomes active, before or after the import task ends',
+    id: 'LOCATIONS-API-HASH-MISMATCH',
+    title: 'a location whose data does not match validation_data never activates the image',
+    level: 'MUST',
+    source: locationApi('add location — validation_data checked against the data before the image becomes active'),
+    needs: [...LOCATION_API],
+    passes:
+      'POST /locations with an os_hash_value (sha512) of other bytes: the image never becomes active, before or ' +
+      'after the import task ends',
   },
   {
-    id: 'LOCATIONS-API-GET', title: 'GET /locations lists url and metadata only', level: 'MUST',
-    source: locationApi('get locations — a list of url and metadata'), needs: [...LOCATION_API],
-    passes: 'GET /v2/images/{id}/locations answers 200 with a JSON list whose items have exactly the keys url and metadata (no id, no status), and it holds the URL added by POST /locations',
+    id: 'LOCATIONS-API-GET',
+    title: 'GET /locations lists url and metadata only',
+    level: 'MUST',
+    source: locationApi('get locations — a list of url and metadata'),
+    needs: [...LOCATION_API],
+    passes:
+      'GET /v2/images/{id}/locations answers 200 with a JSON list whose items have exactly the keys url and ' +
+      'metadata (no id, no status), and it holds the URL added by POST /locations',
   },
 
   // ── Item 2: Virtuozzo ─────────────────────────────────────────────────────────────────────────
   {
-    id: 'HYPERVISOR-NAMESPACE-VZ', title: 'OS::Compute::Hypervisor lists vz in hypervisor_type', level: 'MUST',
-    source: specLite('add Virtuozzo (vz) to the hypervisor_type metadef'), needs: ['metadefs'],
-    passes: 'GET /v2/metadefs/namespaces/OS::Compute::Hypervisor → 200 with properties.hypervisor_type.enum containing "vz"',
-  },
-  {
-    id: 'HYPERVISOR-PROPERTY-VZ', title: 'the hypervisor_type property lists vz', level: 'MUST',
-    source: specLite('add Virtuozzo (vz) to the hypervisor_type metadef'), needs: ['metadefs'],
-    passes: 'GET …/OS::Compute::Hypervisor/properties/hypervisor_type → 200, name hypervisor_type, enum containing "vz"',
-  },
-  {
-    id: 'HYPERVISOR-SCHEMA-VALID', title: 'the hypervisor namespace and property validate against the metadef schemas', level: 'MUST',
-    source: { clause: 'Metadata definitions API: namespace and property schemas', url: `${METADEFS_REF}#get-namespace-details` },
+    id: 'HYPERVISOR-NAMESPACE-VZ',
+    title: 'OS::Compute::Hypervisor lists vz in hypervisor_type',
+    level: 'MUST',
+    source: specLite('add Virtuozzo (vz) to the hypervisor_type metadef'),
     needs: ['metadefs'],
-    passes: 'the namespace body validates against /v2/schemas/metadefs/namespace and the property against /v2/schemas/metadefs/property (schemas named namespace and property)',
+    passes:
+      'GET /v2/metadefs/namespaces/OS::Compute::Hypervisor → 200 with properties.hypervisor_type.enum containing "vz"',
   },
   {
-    id: 'HYPERVISOR-NAMESPACE-LISTED', title: 'OS::Compute::Hypervisor appears in the namespace list', level: 'MUST',
-    source: { clause: 'Metadata definitions API: list namespaces', url: `${METADEFS_REF}#list-namespaces` }, needs: ['metadefs'],
+    id: 'HYPERVISOR-PROPERTY-VZ',
+    title: 'the hypervisor_type property lists vz',
+    level: 'MUST',
+    source: specLite('add Virtuozzo (vz) to the hypervisor_type metadef'),
+    needs: ['metadefs'],
+    passes:
+      'GET …/OS::Compute::Hypervisor/properties/hypervisor_type → 200, name hypervisor_type, enum containing "vz"',
+  },
+  {
+    id: 'HYPERVISOR-SCHEMA-VALID',
+    title: 'the hypervisor namespace and property validate against the metadef schemas',
+    level: 'MUST',
+    source: {
+      clause: 'Metadata definitions API: namespace and property schemas',
+      url: `${METADEFS_REF}#get-namespace-details`,
+    },
+    needs: ['metadefs'],
+    passes:
+      'the namespace body validates against /v2/schemas/metadefs/namespace and the property against ' +
+      '/v2/schemas/metadefs/property (schemas named namespace and property)',
+  },
+  {
+    id: 'HYPERVISOR-NAMESPACE-LISTED',
+    title: 'OS::Compute::Hypervisor appears in the namespace list',
+    level: 'MUST',
+    source: { clause: 'Metadata definitions API: list namespaces', url: `${METADEFS_REF}#list-namespaces` },
+    needs: ['metadefs'],
     passes: 'GET /v2/metadefs/namespaces (following next links) includes OS::Compute::Hypervisor',
   },
   {
-    id: 'HYPERVISOR-LISTED-FOR-IMAGES', title: 'OS::Compute::Hypervisor is listed for the resource type OS::Glance::Image', level: 'MUST',
-    source: { clause: 'Metadata definitions API: list namespaces, resource_types filter', url: `${METADEFS_REF}#list-namespaces` }, needs: ['metadefs'],
-    passes: 'GET /v2/metadefs/namespaces?resource_types=OS::Glance::Image (following next links) includes OS::Compute::Hypervisor — how image clients find hypervisor_type',
+    id: 'HYPERVISOR-LISTED-FOR-IMAGES',
+    title: 'OS::Compute::Hypervisor is listed for the resource type OS::Glance::Image',
+    level: 'MUST',
+    source: {
+      clause: 'Metadata definitions API: list namespaces, resource_types filter',
+      url: `${METADEFS_REF}#list-namespaces`,
+    },
+    needs: ['metadefs'],
+    passes:
+      'GET /v2/metadefs/namespaces?resource_types=OS::Glance::Image (following next links) includes ' +
+      'OS::Compute::Hypervisor — how image clients find hypervisor_type',
   },
 
   // ── Item 3: ploop ─────────────────────────────────────────────────────────────────────────────
   {
-    id: 'DISK-FORMAT-PLOOP-SCHEMA', title: 'the image schema lists ploop as a disk_format', level: 'MUST',
-    source: specLite('add ploop to the default disk_formats'), needs: [],
+    id: 'DISK-FORMAT-PLOOP-SCHEMA',
+    title: 'the image schema lists ploop as a disk_format',
+    level: 'MUST',
+    source: specLite('add ploop to the default disk_formats'),
+    needs: [],
     passes: 'GET /v2/schemas/image → properties.disk_format.enum contains "ploop"',
   },
   {
-    id: 'DISK-FORMAT-PLOOP-CREATE', title: 'an image can be created with disk_format ploop', level: 'MUST',
-    source: specLite('add ploop to the default disk_formats'), needs: [],
+    id: 'DISK-FORMAT-PLOOP-CREATE',
+    title: 'an image can be created with disk_format ploop',
+    level: 'MUST',
+    source: specLite('add ploop to the default disk_formats'),
+    needs: [],
     passes: 'POST /v2/images {disk_format: ploop} → 201, Location header, disk_format ploop in the body and on GET',
   },
   {
-    id: 'DISK-FORMAT-PLOOP-DATA', title: 'a ploop image uploads and downloads byte for byte', level: 'MUST',
-    source: specLite('add ploop to the default disk_formats'), needs: ['image-data'],
+    id: 'DISK-FORMAT-PLOOP-DATA',
+    title: 'a ploop image uploads and downloads byte for byte',
+    level: 'MUST',
+    source: specLite('add ploop to the default disk_formats'),
+    needs: ['image-data'],
     passes: 'PUT /file → 204, image active with size and md5 checksum of the bytes; GET /file returns the same bytes',
   },
   {
-    id: 'DISK-FORMAT-UNKNOWN-400', title: 'an unknown disk_format is refused with 400', level: 'MUST',
-    source: apiRef('create-image', 'create image — 400 on invalid values'), needs: [],
+    id: 'DISK-FORMAT-UNKNOWN-400',
+    title: 'an unknown disk_format is refused with 400',
+    level: 'MUST',
+    source: apiRef('create-image', 'create image — 400 on invalid values'),
+    needs: [],
     passes: 'POST /v2/images {disk_format: <not in the enum>} → 400 and no image is created',
   },
 
   // ── Item 4: Range downloads ───────────────────────────────────────────────────────────────────
   {
-    id: 'RANGE-SINGLE-206', title: 'a satisfiable byte range → 206 with Content-Range and exactly those bytes', level: 'MUST',
-    source: rfc(7233, '4.1'), needs: ['image-data'],
+    id: 'RANGE-SINGLE-206',
+    title: 'a satisfiable byte range → 206 with Content-Range and exactly those bytes',
+    level: 'MUST',
+    source: rfc(7233, '4.1'),
+    needs: ['image-data'],
     passes: '206, Content-Range: bytes F-L/SIZE, Content-Length L-F+1, body = the uploaded bytes F..L',
   },
   {
-    id: 'RANGE-OPEN-ENDED-206', title: 'an open-ended range (bytes=N-) → 206 to the last byte', level: 'MUST',
-    source: rfc(7233, '2.1'), needs: ['image-data'],
+    id: 'RANGE-OPEN-ENDED-206',
+    title: 'an open-ended range (bytes=N-) → 206 to the last byte',
+    level: 'MUST',
+    source: rfc(7233, '2.1'),
+    needs: ['image-data'],
     passes: '206, Content-Range: bytes N-(SIZE-1)/SIZE, body = bytes N..end',
   },
   {
-    id: 'RANGE-SUFFIX-206', title: 'a suffix range (bytes=-N) → 206 with the last N bytes', level: 'MUST',
-    source: rfc(7233, '2.1'), needs: ['image-data'],
+    id: 'RANGE-SUFFIX-206',
+    title: 'a suffix range (bytes=-N) → 206 with the last N bytes',
+    level: 'MUST',
+    source: rfc(7233, '2.1'),
+    needs: ['image-data'],
     passes: '206 with the last min(N, SIZE) bytes and the matching Content-Range',
   },
   {
-    id: 'RANGE-END-CLAMPED-206', title: 'a last-byte-pos past the end is clamped → 206', level: 'MUST',
-    source: rfc(7233, '2.1'), needs: ['image-data'],
+    id: 'RANGE-END-CLAMPED-206',
+    title: 'a last-byte-pos past the end is clamped → 206',
+    level: 'MUST',
+    source: rfc(7233, '2.1'),
+    needs: ['image-data'],
     passes: 'bytes=F-(huge) → 206, Content-Range: bytes F-(SIZE-1)/SIZE, body = bytes F..end',
   },
   {
-    id: 'RANGE-START-BEYOND-416', title: 'a range starting at or after the end → 416', level: 'SHOULD',
-    source: rfc(7233, '4.4'), needs: ['image-data'],
+    id: 'RANGE-START-BEYOND-416',
+    title: 'a range starting at or after the end → 416',
+    level: 'SHOULD',
+    source: rfc(7233, '4.4'),
+    needs: ['image-data'],
     passes: 'bytes=SIZE-, bytes=SIZE-(SIZE+8), bytes=(SIZE+8)- → 416 and no image bytes',
   },
   {
-    id: 'RANGE-SUFFIX-ZERO-416', title: 'a zero-length suffix (bytes=-0) is unsatisfiable → 416', level: 'SHOULD',
-    source: rfc(7233, '2.1'), needs: ['image-data'],
+    id: 'RANGE-SUFFIX-ZERO-416',
+    title: 'a zero-length suffix (bytes=-0) is unsatisfiable → 416',
+    level: 'SHOULD',
+    source: rfc(7233, '2.1'),
+    needs: ['image-data'],
     passes: 'bytes=-0 → 416 (a suffix-length of 0 selects nothing)',
   },
   {
-    id: 'RANGE-416-CONTENT-RANGE', title: 'a 416 carries Content-Range: bytes */SIZE', level: 'SHOULD',
-    source: rfc(7233, '4.4'), needs: ['image-data'],
+    id: 'RANGE-416-CONTENT-RANGE',
+    title: 'a 416 carries Content-Range: bytes */SIZE',
+    level: 'SHOULD',
+    source: rfc(7233, '4.4'),
+    needs: ['image-data'],
     passes: 'every 416 to a byte-range request has Content-Range: bytes */SIZE',
   },
   {
-    id: 'RANGE-EMPTY-IMAGE-416', title: 'any range of a 0-byte image → 416', level: 'SHOULD',
-    source: rfc(7233, '2.1'), needs: ['image-data'],
+    id: 'RANGE-EMPTY-IMAGE-416',
+    title: 'any range of a 0-byte image → 416',
+    level: 'SHOULD',
+    source: rfc(7233, '2.1'),
+    needs: ['image-data'],
     passes: 'on an active 0-byte image, bytes=0-4 and bytes=-3 → 416 (never a 206: there is no byte to send)',
   },
   {
-    id: 'RANGE-INVALID-IGNORED', title: 'a syntactically invalid Range header is ignored → 200 with the whole image', level: 'MUST',
-    source: rfc(7233, '2.1'), needs: ['image-data'],
+    id: 'RANGE-INVALID-IGNORED',
+    title: 'a syntactically invalid Range header is ignored → 200 with the whole image',
+    level: 'MUST',
+    source: rfc(7233, '2.1'),
+    needs: ['image-data'],
     passes: 'Range values such as bytes=abc, bytes=5-2, bytes=, bytes=1, bytes=- → 200 and the whole image',
   },
   {
-    id: 'RANGE-UNKNOWN-UNIT-IGNORED', title: 'a Range in an unknown unit is ignored → 200 with the whole image', level: 'MUST',
-    source: rfc(7233, '3.1'), needs: ['image-data'],
+    id: 'RANGE-UNKNOWN-UNIT-IGNORED',
+    title: 'a Range in an unknown unit is ignored → 200 with the whole image',
+    level: 'MUST',
+    source: rfc(7233, '3.1'),
+    needs: ['image-data'],
     passes: 'Range: items=0-4 → 200 and the whole image',
   },
   {
-    id: 'RANGE-MULTIPLE', title: 'multiple ranges → the whole image (200) or a valid multipart/byteranges 206', level: 'SHOULD',
-    source: rfc(7233, '3.1'), needs: ['image-data'],
-    passes: 'bytes=0-1,4-5 → 200 with the whole image, or 206 multipart/byteranges whose parts carry exactly those bytes',
+    id: 'RANGE-MULTIPLE',
+    title: 'multiple ranges → the whole image (200) or a valid multipart/byteranges 206',
+    level: 'SHOULD',
+    source: rfc(7233, '3.1'),
+    needs: ['image-data'],
+    passes:
+      'bytes=0-1,4-5 → 200 with the whole image, or 206 multipart/byteranges whose parts carry exactly those bytes',
   },
   {
-    id: 'RANGE-CASE-INSENSITIVE', title: 'the Range field name and the bytes unit are case-insensitive', level: 'MUST',
-    source: rfc(7230, '3.2'), needs: ['image-data'],
+    id: 'RANGE-CASE-INSENSITIVE',
+    title: 'the Range field name and the bytes unit are case-insensitive',
+    level: 'MUST',
+    source: rfc(7230, '3.2'),
+    needs: ['image-data'],
     passes: 'range:/RANGE: field names and BYTES=/Bytes= units → the same 206 as Range: bytes=',
   },
   {
-    id: 'RANGE-WHITESPACE', title: 'whitespace around the Range value does not change the answer', level: 'MUST',
-    source: rfc(7230, '3.2.4'), needs: ['image-data'],
+    id: 'RANGE-WHITESPACE',
+    title: 'whitespace around the Range value does not change the answer',
+    level: 'MUST',
+    source: rfc(7230, '3.2.4'),
+    needs: ['image-data'],
     passes: 'Range: "  bytes=0-4  " and "\tbytes=0-4" (OWS around the field value) → the same 206 as "bytes=0-4"',
   },
   {
-    id: 'RANGE-EMPTY-LIST-ELEMENT', title: 'empty elements of the byte-range list are ignored: one range stays one range', level: 'MUST',
-    source: rfc(7230, '7'), needs: ['image-data'],
-    passes: 'Range: bytes=0-4, and bytes=0-4 ,  (an empty list element, OWS around the comma) → the same 206 as bytes=0-4',
+    id: 'RANGE-EMPTY-LIST-ELEMENT',
+    title: 'empty elements of the byte-range list are ignored: one range stays one range',
+    level: 'MUST',
+    source: rfc(7230, '7'),
+    needs: ['image-data'],
+    passes:
+      'Range: bytes=0-4, and bytes=0-4 ,  (an empty list element, OWS around the comma) → the same 206 as bytes=0-4',
   },
   {
-    id: 'RANGE-IF-RANGE-MISMATCH', title: 'a Range with a non-matching If-Range → 200 with the whole image', level: 'MUST',
-    source: rfc(7233, '3.2'), needs: ['image-data'],
+    id: 'RANGE-IF-RANGE-MISMATCH',
+    title: 'a Range with a non-matching If-Range → 200 with the whole image',
+    level: 'MUST',
+    source: rfc(7233, '3.2'),
+    needs: ['image-data'],
     passes: 'Range: bytes=0-4 with If-Range: "no-such-etag" → 200 and the whole image',
   },
   {
-    id: 'RANGE-IF-RANGE-MATCH-206', title: 'a Range with an If-Range matching the current ETag → 206', level: 'SHOULD',
-    source: rfc(7233, '3.2'), needs: ['image-data'],
-    passes: 'when a download carries a strong ETag, Range: bytes=0-4 with If-Range: <that ETag> → 206 bytes 0-4 (not-applicable when the target sends no strong ETag)',
+    id: 'RANGE-IF-RANGE-MATCH-206',
+    title: 'a Range with an If-Range matching the current ETag → 206',
+    level: 'SHOULD',
+    source: rfc(7233, '3.2'),
+    needs: ['image-data'],
+    passes:
+      'when a download carries a strong ETag, Range: bytes=0-4 with If-Range: <that ETag> → 206 bytes 0-4 ' +
+      '(not-applicable when the target sends no strong ETag)',
   },
   {
-    id: 'RANGE-DEPRECATED-CONTENT-RANGE', title: 'the deprecated Content-Range request header still selects a range', level: 'MUST',
-    source: specLite('Range header for partial download — retain Content-Range requests'), needs: ['image-data'],
-    passes: 'Content-Range: bytes F-L/SIZE and bytes F-L/* (no Range) → 206 with Content-Range: bytes F-L/SIZE and those bytes',
+    id: 'RANGE-DEPRECATED-CONTENT-RANGE',
+    title: 'the deprecated Content-Range request header still selects a range',
+    level: 'MUST',
+    source: specLite('Range header for partial download — retain Content-Range requests'),
+    needs: ['image-data'],
+    passes:
+      'Content-Range: bytes F-L/SIZE and bytes F-L/* (no Range) → 206 with Content-Range: bytes F-L/SIZE and those ' +
+      'bytes',
   },
   {
-    id: 'RANGE-RANGE-WINS', title: 'when both are sent, Range wins over the deprecated Content-Range', level: 'MUST',
-    source: specLite('Range header for partial download'), needs: ['image-data'],
+    id: 'RANGE-RANGE-WINS',
+    title: 'when both are sent, Range wins over the deprecated Content-Range',
+    level: 'MUST',
+    source: specLite('Range header for partial download'),
+    needs: ['image-data'],
     passes: 'Range: bytes=0-1 with Content-Range: bytes 12-30/SIZE → 206 bytes 0-1',
   },
   {
-    id: 'RANGE-DEPRECATED-INVALID-NO-5XX', title: 'an invalid deprecated Content-Range is refused cleanly, never with 5xx', level: 'MUST',
-    source: rfc(7231, '6.6'), needs: ['image-data'],
-    passes: 'Content-Range: bytes */SIZE, garbage, text before or after the value, a stop past the end (or just one past the last byte), a stop before the start or at or beyond its own length → 200 with the whole image or 416, never 5xx',
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX',
+    title: 'an invalid deprecated Content-Range is refused cleanly, never with 5xx',
+    level: 'MUST',
+    source: rfc(7231, '6.6'),
+    needs: ['image-data'],
+    passes:
+      'Content-Range: bytes */SIZE, garbage, text before or after the value, a stop past the end (or just one past ' +
+      'the last byte), a stop before the start or at or beyond its own length → 200 with the whole image or 416, ' +
+      'never 5xx',
   },
   {
-    id: 'RANGE-NO-DATA-204', title: 'a Range on an image without data → 204, never 5xx', level: 'MUST',
-    source: apiRef('download-binary-image-data', 'download image data — 204 when no data exists'), needs: [],
+    id: 'RANGE-NO-DATA-204',
+    title: 'a Range on an image without data → 204, never 5xx',
+    level: 'MUST',
+    source: apiRef('download-binary-image-data', 'download image data — 204 when no data exists'),
+    needs: [],
     passes: 'GET /file on a queued image → 204 with and without Range / Content-Range headers',
   },
   {
-    id: 'RANGE-FULL-200', title: 'a download without Range → 200 with the whole image', level: 'MUST',
-    source: apiRef('download-binary-image-data', 'download image data — 200 for a full download'), needs: ['image-data'],
+    id: 'RANGE-FULL-200',
+    title: 'a download without Range → 200 with the whole image',
+    level: 'MUST',
+    source: apiRef('download-binary-image-data', 'download image data — 200 for a full download'),
+    needs: ['image-data'],
     passes: '200, Content-Length SIZE, body = the uploaded bytes, no Content-Range',
   },
 ] as const satisfies readonly Requirement[];

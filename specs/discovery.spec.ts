@@ -12,7 +12,7 @@ test(...requirement('DISCOVERY-VERSIONS'), async ({ glance }) => {
 
   expect(res).toAnswer(200);
   const body = res.json<{ versions: Array<{ id: string; status: string }> }>();
-  expect(versionsErrors(body), 'the versions document against the suite\'s schema').toEqual([]);
+  expect(versionsErrors(body), "the versions document against the suite's schema").toEqual([]);
   const current = body.versions.filter((v) => v.status === 'CURRENT');
   expect(current, 'versions marked CURRENT').toHaveLength(1);
   expect(current[0].id, 'the CURRENT version').toMatch(/^v2(\.\d+)?$/);
@@ -22,7 +22,7 @@ test(...requirement('DISCOVERY-VERSIONS-ROOT'), async ({ glance }) => {
   const [root, versions] = await Promise.all([glance.root(), glance.versions()]);
 
   expect(root).toAnswer(300, 'status of GET /');
-  expect(versionsErrors(root.json()), 'the root document against the suite\'s schema').toEqual([]);
+  expect(versionsErrors(root.json()), "the root document against the suite's schema").toEqual([]);
   expect(versionIds(root), 'versions listed at / and at /versions').toEqual(versionIds(versions));
 });
 
@@ -42,8 +42,10 @@ test(...requirement('DISCOVERY-SCHEMA-IMAGES'), async ({ schemas }) => {
   expect(compiles(images), 'the images schema compiles').toBeUndefined();
   expect(images.name).toBe('images');
   expect(images.properties?.images?.type).toBe('array');
-  expect(Object.keys(images.properties.images.items?.properties ?? {}).sort(), 'item properties of images = properties of image')
-    .toEqual(Object.keys(image.properties).sort());
+  expect(
+    Object.keys(images.properties.images.items?.properties ?? {}).sort(),
+    'item properties of images = properties of image',
+  ).toEqual(Object.keys(image.properties).sort());
 });
 
 test(...requirement('DISCOVERY-IMAGE-MATCHES-SCHEMA'), async ({ glance, images, schemas, suiteConfig }) => {

@@ -30,15 +30,26 @@ test(...requirement('HYPERVISOR-PROPERTY-VZ'), async ({ glance }) => {
 });
 
 test(...requirement('HYPERVISOR-SCHEMA-VALID'), async ({ glance, schemas }) => {
-  const [ns, prop] = await Promise.all([glance.metadefNamespace(NAMESPACE), glance.metadefProperty(NAMESPACE, 'hypervisor_type')]);
+  const [ns, prop] = await Promise.all([
+    glance.metadefNamespace(NAMESPACE),
+    glance.metadefProperty(NAMESPACE, 'hypervisor_type'),
+  ]);
 
   expect(ns).toAnswer(200);
   expect(prop).toAnswer(200);
   // Control: the schemas served are the namespace and property schemas, not some laxer document.
-  expect((await schemas.document('metadefs/namespace')).name, 'name of /v2/schemas/metadefs/namespace').toBe('namespace');
+  expect((await schemas.document('metadefs/namespace')).name, 'name of /v2/schemas/metadefs/namespace').toBe(
+    'namespace',
+  );
   expect((await schemas.document('metadefs/property')).name, 'name of /v2/schemas/metadefs/property').toBe('property');
-  expect(await schemas.errors('metadefs/namespace', ns.json()), 'namespace against /v2/schemas/metadefs/namespace').toEqual([]);
-  expect(await schemas.errors('metadefs/property', prop.json()), 'property against /v2/schemas/metadefs/property').toEqual([]);
+  expect(
+    await schemas.errors('metadefs/namespace', ns.json()),
+    'namespace against /v2/schemas/metadefs/namespace',
+  ).toEqual([]);
+  expect(
+    await schemas.errors('metadefs/property', prop.json()),
+    'property against /v2/schemas/metadefs/property',
+  ).toEqual([]);
 });
 
 /** Namespace names of a listing, following next links (at most 50 pages). */

@@ -91,9 +91,18 @@ for (const status of notQueued) {
 const invalidBodies: Array<[string, (url: string) => Record<string, unknown>]> = [
   ['no url', () => ({})],
   ['a url that is not a string', () => ({ url: 42 })],
-  ['an unknown os_hash_algo', (url) => ({ url, validation_data: { os_hash_algo: 'sha999', os_hash_value: 'ab'.repeat(64) } })],
-  ['an os_hash_value that is not hex', (url) => ({ url, validation_data: { os_hash_algo: 'sha512', os_hash_value: 'zz'.repeat(64) } })],
-  ['an os_hash_value of the wrong size', (url) => ({ url, validation_data: { os_hash_algo: 'sha512', os_hash_value: 'ab'.repeat(32) } })],
+  [
+    'an unknown os_hash_algo',
+    (url) => ({ url, validation_data: { os_hash_algo: 'sha999', os_hash_value: 'ab'.repeat(64) } }),
+  ],
+  [
+    'an os_hash_value that is not hex',
+    (url) => ({ url, validation_data: { os_hash_algo: 'sha512', os_hash_value: 'zz'.repeat(64) } }),
+  ],
+  [
+    'an os_hash_value of the wrong size',
+    (url) => ({ url, validation_data: { os_hash_algo: 'sha512', os_hash_value: 'ab'.repeat(32) } }),
+  ],
   ['an unknown validation_data key', (url) => ({ url, validation_data: { checksum: 'ab'.repeat(16) } })],
 ];
 
@@ -119,8 +128,11 @@ test(...requirement('LOCATIONS-API-HASH-MISMATCH'), async ({ images, glance, ser
   // Refusing at once is as good as refusing after the import: what counts is that it never goes active.
   expect(res).toAnswer([202, 400, 409], 'POST /locations with validation_data of other bytes');
   if (res.status === 202) {
-    const { seen } = await watch(images, image.id, async (r) =>
-      r.status === 'active' || (await tasksOver(glance, image.id)) === true);
+    const { seen } = await watch(
+      images,
+      image.id,
+      async (r) => r.status === 'active' || (await tasksOver(glance, image.id)) === true,
+    );
     expect([...seen], 'statuses the image showed until the import was over').not.toContain('active');
   }
   expect((await images.show(image.id)).status, 'status after the import').not.toBe('active');
@@ -140,5 +152,8 @@ test(...requirement('LOCATIONS-API-GET'), async ({ images, serviceGlance }) => {
   for (const item of body as Array<Record<string, unknown>>) {
     expect(Object.keys(item).sort(), 'keys of a listed location').toEqual(['metadata', 'url']);
   }
-  expect((body as Array<{ url: string }>).map((l) => l.url), 'the URL added by POST /locations').toContain(url);
+  expect(
+    (body as Array<{ url: string }>).map((l) => l.url),
+    'the URL added by POST /locations',
+  ).toContain(url);
 });

@@ -17,7 +17,12 @@ function patchFor(op: LocationOp, image: ManagedImage, freshUrl: string): PatchO
   switch (op) {
     case 'remove':
       // On an image with locations, remove one the suite added: never the one holding uploaded data.
-      return [{ op: 'remove', path: `/locations/${image.addedLocations.length ? indexOf(image, image.addedLocations[0]) : 0}` }];
+      return [
+        {
+          op: 'remove',
+          path: `/locations/${image.addedLocations.length ? indexOf(image, image.addedLocations[0]) : 0}`,
+        },
+      ];
     case 'replace':
       return [{ op: 'replace', path: '/locations', value: [{ url: freshUrl, metadata: {} }] }];
     case 'add':
@@ -48,7 +53,9 @@ const conflicts: ConflictCase[] = [
   { id: 'LOC-REMOVE-SAVING-409', op: 'remove', status: 'saving', spec: { status: 'saving' } },
   { id: 'LOC-REMOVE-UPLOADING-409', op: 'remove', status: 'uploading', spec: { status: 'uploading' } },
   {
-    id: 'LOC-REMOVE-DEACTIVATED-409', op: 'remove', status: 'deactivated',
+    id: 'LOC-REMOVE-DEACTIVATED-409',
+    op: 'remove',
+    status: 'deactivated',
     spec: { status: 'deactivated', extraLocations: 1 },
   },
   { id: 'LOC-REPLACE-SAVING-409', op: 'replace', status: 'saving', spec: { status: 'saving' } },
@@ -92,7 +99,9 @@ test(...requirement('LOC-REPLACE-ACTIVE-OK'), async ({ images, glance }) => {
   const image = await images.create({ status: 'active', extraLocations: 1 });
   const added = image.addedLocations[0];
   // Glance accepts a replace on an active image when the URL set stays the same (new metadata only).
-  const value = (image.record.locations ?? []).map((l) => (l.url === added ? { url: l.url, metadata: { conformance: 'replaced' } } : l));
+  const value = (image.record.locations ?? []).map((l) =>
+    l.url === added ? { url: l.url, metadata: { conformance: 'replaced' } } : l,
+  );
 
   const res = await glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value }]);
 
@@ -100,7 +109,9 @@ test(...requirement('LOC-REPLACE-ACTIVE-OK'), async ({ images, glance }) => {
   const after = await images.show(image.id);
   expect(after.status).toBe('active');
   expect(urlsOf(after)).toEqual(urlsOf(image.record));
-  expect(after.locations?.find((l) => l.url === added)?.metadata, 'the new metadata').toEqual({ conformance: 'replaced' });
+  expect(after.locations?.find((l) => l.url === added)?.metadata, 'the new metadata').toEqual({
+    conformance: 'replaced',
+  });
   // A location update changes the locations only: the name and the tags the image was created with stay.
   expect(after.name, 'name after the location update').toBe(image.record.name);
   expect(after.tags, 'tags after the location update').toEqual(expect.arrayContaining([RUN_TAG]));
@@ -110,7 +121,9 @@ test(...requirement('LOC-REPLACE-QUEUED-ACTIVATES'), async ({ images, glance }) 
   const image = await images.create({ status: 'queued' });
   const url = images.newLocationUrl();
 
-  const res = await glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value: [{ url, metadata: {} }] }]);
+  const res = await glance.patchImage(image.id, [
+    { op: 'replace', path: '/locations', value: [{ url, metadata: {} }] },
+  ]);
 
   expect(res).toAnswer(200, 'replace of the locations of a queued image');
   const after = await images.show(image.id);
@@ -173,8 +186,11 @@ function refusedPatches(id: RequirementId, patches: Array<(image: ManagedImage, 
   });
 }
 
-const addAt = (position: string) => (_: ManagedImage, url: string): PatchOp[] =>
-  [{ op: 'add', path: `/locations/${position}`, value: { url, metadata: {} } }];
+const addAt =
+  (position: string) =>
+  (_: ManagedImage, url: string): PatchOp[] => [
+    { op: 'add', path: `/locations/${position}`, value: { url, metadata: {} } },
+  ];
 const removeAt = (position: string) => (): PatchOp[] => [{ op: 'remove', path: `/locations/${position}` }];
 
 refusedPatches('LOC-ADD-INDEX-PAST-END-400', [addAt('3'), addAt('9')]);
@@ -190,8 +206,10 @@ test(...requirement('LOC-ADD-INDEX-INSERTS'), async ({ images, glance }) => {
   const res = await glance.patchImage(image.id, addAt('0')(image, url));
 
   expect(res).toAnswer(200, 'add at /locations/0');
-  expect(urlsOf(await images.show(image.id)), 'the new location first, the others after it')
-    .toEqual([url, ...urlsOf(image.record)]);
+  expect(urlsOf(await images.show(image.id)), 'the new location first, the others after it').toEqual([
+    url,
+    ...urlsOf(image.record),
+  ]);
 });
 
 test(...requirement('LOC-REPLACE-ACTIVE-OTHER-URLS-400'), async ({ images, glance }) => {
@@ -200,7 +218,7 @@ test(...requirement('LOC-REPLACE-ACTIVE-OTHER-URLS-400'), async ({ images, glanc
 
   const res = await glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value }]);
 
-  expect(res).toAnswer(400, 'replace of an active image\'s locations with another URL');
+  expect(res).toAnswer(400, "replace of an active image's locations with another URL");
   expect(urlsOf(await images.show(image.id)), 'locations after the refused replace').toEqual(urlsOf(image.record));
   const download = await glance.download(image.id);
   expect(download).toAnswer(200);

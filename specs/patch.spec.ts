@@ -19,6 +19,9 @@ test(...requirement('PATCH-POINTER-ESCAPES'), async ({ images, glance }) => {
   expect(invalid).toAnswer(400, 'add at /conformance~2 ("~" not followed by 0 or 1)');
   const after = await images.show(image.id);
   const shown = Object.fromEntries(Object.entries(after).filter(([k]) => k.startsWith('conformance')));
-  expect(shown, 'the properties the pointers named').toEqual({ 'conformance~x/y': 'escaped', 'conformance~1': 'not a slash' });
+  expect(shown, 'the properties the pointers named').toEqual({
+    'conformance~x/y': 'escaped',
+    'conformance~1': 'not a slash',
+  });
   expect((after as ImageRecord).status).toBe('queued');
 });

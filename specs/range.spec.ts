@@ -36,20 +36,70 @@ const unsatisfiable: Expected = { kind: 'unsatisfiable' };
 const cases: RangeCase[] = [
   { id: 'RANGE-FULL-200', name: 'no Range header', headers: [], expected: whole },
   { id: 'RANGE-SINGLE-206', name: 'first byte (bytes=0-0)', headers: range('bytes=0-0'), expected: partial(0, 0) },
-  { id: 'RANGE-SINGLE-206', name: 'middle (bytes=100-199)', headers: range('bytes=100-199'), expected: partial(100, 199) },
-  { id: 'RANGE-SINGLE-206', name: 'last byte', headers: range(`bytes=${SIZE - 1}-${SIZE - 1}`), expected: partial(SIZE - 1, SIZE - 1) },
-  { id: 'RANGE-SINGLE-206', name: 'exactly the whole image', headers: range(`bytes=0-${SIZE - 1}`), expected: partial(0, SIZE - 1) },
+  {
+    id: 'RANGE-SINGLE-206',
+    name: 'middle (bytes=100-199)',
+    headers: range('bytes=100-199'),
+    expected: partial(100, 199),
+  },
+  {
+    id: 'RANGE-SINGLE-206',
+    name: 'last byte',
+    headers: range(`bytes=${SIZE - 1}-${SIZE - 1}`),
+    expected: partial(SIZE - 1, SIZE - 1),
+  },
+  {
+    id: 'RANGE-SINGLE-206',
+    name: 'exactly the whole image',
+    headers: range(`bytes=0-${SIZE - 1}`),
+    expected: partial(0, SIZE - 1),
+  },
   { id: 'RANGE-OPEN-ENDED-206', name: 'bytes=500-', headers: range('bytes=500-'), expected: partial(500, SIZE - 1) },
-  { id: 'RANGE-OPEN-ENDED-206', name: 'from the last byte', headers: range(`bytes=${SIZE - 1}-`), expected: partial(SIZE - 1, SIZE - 1) },
+  {
+    id: 'RANGE-OPEN-ENDED-206',
+    name: 'from the last byte',
+    headers: range(`bytes=${SIZE - 1}-`),
+    expected: partial(SIZE - 1, SIZE - 1),
+  },
   { id: 'RANGE-SUFFIX-206', name: 'bytes=-1', headers: range('bytes=-1'), expected: partial(SIZE - 1, SIZE - 1) },
   { id: 'RANGE-SUFFIX-206', name: 'bytes=-100', headers: range('bytes=-100'), expected: partial(SIZE - 100, SIZE - 1) },
-  { id: 'RANGE-SUFFIX-206', name: 'suffix as long as the image', headers: range(`bytes=-${SIZE}`), expected: partial(0, SIZE - 1) },
-  { id: 'RANGE-SUFFIX-206', name: 'suffix longer than the image', headers: range(`bytes=-${SIZE + 500}`), expected: partial(0, SIZE - 1) },
-  { id: 'RANGE-END-CLAMPED-206', name: 'end one past the last byte', headers: range(`bytes=900-${SIZE}`), expected: partial(900, SIZE - 1) },
-  { id: 'RANGE-END-CLAMPED-206', name: 'end far past the size', headers: range('bytes=900-99999999'), expected: partial(900, SIZE - 1) },
-  { id: 'RANGE-END-CLAMPED-206', name: 'end beyond any 64-bit integer', headers: range('bytes=900-99999999999999999999999'), expected: partial(900, SIZE - 1) },
+  {
+    id: 'RANGE-SUFFIX-206',
+    name: 'suffix as long as the image',
+    headers: range(`bytes=-${SIZE}`),
+    expected: partial(0, SIZE - 1),
+  },
+  {
+    id: 'RANGE-SUFFIX-206',
+    name: 'suffix longer than the image',
+    headers: range(`bytes=-${SIZE + 500}`),
+    expected: partial(0, SIZE - 1),
+  },
+  {
+    id: 'RANGE-END-CLAMPED-206',
+    name: 'end one past the last byte',
+    headers: range(`bytes=900-${SIZE}`),
+    expected: partial(900, SIZE - 1),
+  },
+  {
+    id: 'RANGE-END-CLAMPED-206',
+    name: 'end far past the size',
+    headers: range('bytes=900-99999999'),
+    expected: partial(900, SIZE - 1),
+  },
+  {
+    id: 'RANGE-END-CLAMPED-206',
+    name: 'end beyond any 64-bit integer',
+    headers: range('bytes=900-99999999999999999999999'),
+    expected: partial(900, SIZE - 1),
+  },
   { id: 'RANGE-START-BEYOND-416', name: 'start = size', headers: range(`bytes=${SIZE}-`), expected: unsatisfiable },
-  { id: 'RANGE-START-BEYOND-416', name: 'start = size with an end', headers: range(`bytes=${SIZE}-${SIZE + 8}`), expected: unsatisfiable },
+  {
+    id: 'RANGE-START-BEYOND-416',
+    name: 'start = size with an end',
+    headers: range(`bytes=${SIZE}-${SIZE + 8}`),
+    expected: unsatisfiable,
+  },
   { id: 'RANGE-START-BEYOND-416', name: 'start > size', headers: range(`bytes=${SIZE + 8}-`), expected: unsatisfiable },
   { id: 'RANGE-SUFFIX-ZERO-416', name: 'bytes=-0', headers: range('bytes=-0'), expected: unsatisfiable },
   { id: 'RANGE-INVALID-IGNORED', name: 'bytes=abc', headers: range('bytes=abc'), expected: whole },
@@ -57,42 +107,172 @@ const cases: RangeCase[] = [
   { id: 'RANGE-INVALID-IGNORED', name: 'empty set (bytes=)', headers: range('bytes='), expected: whole },
   { id: 'RANGE-INVALID-IGNORED', name: 'no dash (bytes=1)', headers: range('bytes=1'), expected: whole },
   { id: 'RANGE-INVALID-IGNORED', name: 'dash alone (bytes=-)', headers: range('bytes=-'), expected: whole },
-  { id: 'RANGE-INVALID-IGNORED', name: 'trailing garbage (bytes=0-4junk)', headers: range('bytes=0-4junk'), expected: whole },
+  {
+    id: 'RANGE-INVALID-IGNORED',
+    name: 'trailing garbage (bytes=0-4junk)',
+    headers: range('bytes=0-4junk'),
+    expected: whole,
+  },
   { id: 'RANGE-INVALID-IGNORED', name: 'leading garbage (bytes=x1-2)', headers: range('bytes=x1-2'), expected: whole },
-  { id: 'RANGE-INVALID-IGNORED', name: 'garbage in a suffix (bytes=-x1)', headers: range('bytes=-x1'), expected: whole },
+  {
+    id: 'RANGE-INVALID-IGNORED',
+    name: 'garbage in a suffix (bytes=-x1)',
+    headers: range('bytes=-x1'),
+    expected: whole,
+  },
   { id: 'RANGE-UNKNOWN-UNIT-IGNORED', name: 'items=0-4', headers: range('items=0-4'), expected: whole },
-  { id: 'RANGE-MULTIPLE', name: 'bytes=0-1,4-5', headers: range('bytes=0-1,4-5'), expected: { kind: 'several', ranges: [[0, 1], [4, 5]] } },
-  { id: 'RANGE-MULTIPLE', name: 'bytes=0-9, 500-509', headers: range('bytes=0-9, 500-509'), expected: { kind: 'several', ranges: [[0, 9], [500, 509]] } },
-  { id: 'RANGE-CASE-INSENSITIVE', name: 'field name range:', headers: [['range', 'bytes=0-4']], expected: partial(0, 4) },
-  { id: 'RANGE-CASE-INSENSITIVE', name: 'field name RANGE:', headers: [['RANGE', 'bytes=0-4']], expected: partial(0, 4) },
+  {
+    id: 'RANGE-MULTIPLE',
+    name: 'bytes=0-1,4-5',
+    headers: range('bytes=0-1,4-5'),
+    expected: {
+      kind: 'several',
+      ranges: [
+        [0, 1],
+        [4, 5],
+      ],
+    },
+  },
+  {
+    id: 'RANGE-MULTIPLE',
+    name: 'bytes=0-9, 500-509',
+    headers: range('bytes=0-9, 500-509'),
+    expected: {
+      kind: 'several',
+      ranges: [
+        [0, 9],
+        [500, 509],
+      ],
+    },
+  },
+  {
+    id: 'RANGE-CASE-INSENSITIVE',
+    name: 'field name range:',
+    headers: [['range', 'bytes=0-4']],
+    expected: partial(0, 4),
+  },
+  {
+    id: 'RANGE-CASE-INSENSITIVE',
+    name: 'field name RANGE:',
+    headers: [['RANGE', 'bytes=0-4']],
+    expected: partial(0, 4),
+  },
   { id: 'RANGE-CASE-INSENSITIVE', name: 'unit BYTES', headers: range('BYTES=0-4'), expected: partial(0, 4) },
   { id: 'RANGE-CASE-INSENSITIVE', name: 'unit Bytes', headers: range('Bytes=0-4'), expected: partial(0, 4) },
   { id: 'RANGE-WHITESPACE', name: 'spaces around the value', headers: range('  bytes=0-4  '), expected: partial(0, 4) },
   { id: 'RANGE-WHITESPACE', name: 'a tab before the value', headers: range('\tbytes=0-4'), expected: partial(0, 4) },
   { id: 'RANGE-EMPTY-LIST-ELEMENT', name: 'bytes=0-4,', headers: range('bytes=0-4,'), expected: partial(0, 4) },
-  { id: 'RANGE-EMPTY-LIST-ELEMENT', name: 'OWS around the comma (bytes=0-4 , )', headers: range('bytes=0-4 , '), expected: partial(0, 4) },
-  { id: 'RANGE-IF-RANGE-MISMATCH', name: 'If-Range with an unknown entity tag', headers: [['Range', 'bytes=0-4'], ['If-Range', '"no-such-etag"']], expected: whole },
-  { id: 'RANGE-IF-RANGE-MISMATCH', name: 'If-Range with a date in the past', headers: [['Range', 'bytes=0-4'], ['If-Range', 'Sat, 01 Jan 2000 00:00:00 GMT']], expected: whole },
-  { id: 'RANGE-DEPRECATED-CONTENT-RANGE', name: `Content-Range: bytes 12-30/${SIZE}`, headers: [['Content-Range', `bytes 12-30/${SIZE}`]], expected: partial(12, 30) },
-  { id: 'RANGE-DEPRECATED-CONTENT-RANGE', name: 'Content-Range: bytes 12-30/*', headers: [['Content-Range', 'bytes 12-30/*']], expected: partial(12, 30) },
-  { id: 'RANGE-RANGE-WINS', name: 'Range and Content-Range together', headers: [['Range', 'bytes=0-1'], ['Content-Range', `bytes 12-30/${SIZE}`]], expected: partial(0, 1) },
-  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: `Content-Range: bytes */${SIZE}`, headers: [['Content-Range', `bytes */${SIZE}`]], expected: { kind: 'whole-or-416' } },
-  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range: garbage', headers: [['Content-Range', 'garbage']], expected: { kind: 'whole-or-416' } },
-  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop past the end', headers: [['Content-Range', `bytes 12-${SIZE + 40}/*`]], expected: { kind: 'whole-or-416' } },
-  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop one past the last byte (/*)', headers: [['Content-Range', `bytes 12-${SIZE}/*`]], expected: { kind: 'whole-or-416' } },
-  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop one past the last byte (/LEN)', headers: [['Content-Range', `bytes 12-${SIZE}/${SIZE * 2}`]], expected: { kind: 'whole-or-416' } },
-  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop before start', headers: [['Content-Range', `bytes 30-12/${SIZE}`]], expected: { kind: 'whole-or-416' } },
-  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop beyond its own length', headers: [['Content-Range', 'bytes 12-30/20']], expected: { kind: 'whole-or-416' } },
-  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range stop equal to its own length', headers: [['Content-Range', 'bytes 12-30/30']], expected: { kind: 'whole-or-416' } },
-  { id: 'RANGE-DEPRECATED-INVALID-NO-5XX', name: 'Content-Range with leading text', headers: [['Content-Range', `junk bytes 12-30/${SIZE}`]], expected: { kind: 'whole-or-416' } },
+  {
+    id: 'RANGE-EMPTY-LIST-ELEMENT',
+    name: 'OWS around the comma (bytes=0-4 , )',
+    headers: range('bytes=0-4 , '),
+    expected: partial(0, 4),
+  },
+  {
+    id: 'RANGE-IF-RANGE-MISMATCH',
+    name: 'If-Range with an unknown entity tag',
+    headers: [
+      ['Range', 'bytes=0-4'],
+      ['If-Range', '"no-such-etag"'],
+    ],
+    expected: whole,
+  },
+  {
+    id: 'RANGE-IF-RANGE-MISMATCH',
+    name: 'If-Range with a date in the past',
+    headers: [
+      ['Range', 'bytes=0-4'],
+      ['If-Range', 'Sat, 01 Jan 2000 00:00:00 GMT'],
+    ],
+    expected: whole,
+  },
+  {
+    id: 'RANGE-DEPRECATED-CONTENT-RANGE',
+    name: `Content-Range: bytes 12-30/${SIZE}`,
+    headers: [['Content-Range', `bytes 12-30/${SIZE}`]],
+    expected: partial(12, 30),
+  },
+  {
+    id: 'RANGE-DEPRECATED-CONTENT-RANGE',
+    name: 'Content-Range: bytes 12-30/*',
+    headers: [['Content-Range', 'bytes 12-30/*']],
+    expected: partial(12, 30),
+  },
+  {
+    id: 'RANGE-RANGE-WINS',
+    name: 'Range and Content-Range together',
+    headers: [
+      ['Range', 'bytes=0-1'],
+      ['Content-Range', `bytes 12-30/${SIZE}`],
+    ],
+    expected: partial(0, 1),
+  },
+  {
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX',
+    name: `Content-Range: bytes */${SIZE}`,
+    headers: [['Content-Range', `bytes */${SIZE}`]],
+    expected: { kind: 'whole-or-416' },
+  },
+  {
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX',
+    name: 'Content-Range: garbage',
+    headers: [['Content-Range', 'garbage']],
+    expected: { kind: 'whole-or-416' },
+  },
+  {
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX',
+    name: 'Content-Range stop past the end',
+    headers: [['Content-Range', `bytes 12-${SIZE + 40}/*`]],
+    expected: { kind: 'whole-or-416' },
+  },
+  {
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX',
+    name: 'Content-Range stop one past the last byte (/*)',
+    headers: [['Content-Range', `bytes 12-${SIZE}/*`]],
+    expected: { kind: 'whole-or-416' },
+  },
+  {
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX',
+    name: 'Content-Range stop one past the last byte (/LEN)',
+    headers: [['Content-Range', `bytes 12-${SIZE}/${SIZE * 2}`]],
+    expected: { kind: 'whole-or-416' },
+  },
+  {
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX',
+    name: 'Content-Range stop before start',
+    headers: [['Content-Range', `bytes 30-12/${SIZE}`]],
+    expected: { kind: 'whole-or-416' },
+  },
+  {
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX',
+    name: 'Content-Range stop beyond its own length',
+    headers: [['Content-Range', 'bytes 12-30/20']],
+    expected: { kind: 'whole-or-416' },
+  },
+  {
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX',
+    name: 'Content-Range stop equal to its own length',
+    headers: [['Content-Range', 'bytes 12-30/30']],
+    expected: { kind: 'whole-or-416' },
+  },
+  {
+    id: 'RANGE-DEPRECATED-INVALID-NO-5XX',
+    name: 'Content-Range with leading text',
+    headers: [['Content-Range', `junk bytes 12-30/${SIZE}`]],
+    expected: { kind: 'whole-or-416' },
+  },
 ];
 
 function expectPartial(res: GlanceResponse, first: number, last: number): void {
   expect(res).toAnswer(206, 'status of a satisfiable single range');
   expect(res.headers['content-range'], 'Content-Range of the 206').toBe(`bytes ${first}-${last}/${SIZE}`);
-  if (res.headers['content-length'] !== undefined) expect(res.headers['content-length'], 'Content-Length of the 206').toBe(String(last - first + 1));
+  if (res.headers['content-length'] !== undefined)
+    expect(res.headers['content-length'], 'Content-Length of the 206').toBe(String(last - first + 1));
   expect(res.body.length, 'number of bytes received').toBe(last - first + 1);
-  expect(res.body.equals(DATA.subarray(first, last + 1)), `the bytes received are the image's bytes ${first}-${last}`).toBe(true);
+  expect(
+    res.body.equals(DATA.subarray(first, last + 1)),
+    `the bytes received are the image's bytes ${first}-${last}`,
+  ).toBe(true);
 }
 
 function expectWhole(res: GlanceResponse): void {
@@ -114,19 +294,29 @@ function expectSeveral(res: GlanceResponse, ranges: Array<[number, number]>): vo
   expect(parts, 'the 206 is a single Content-Range or a well-formed multipart/byteranges').toBeDefined();
   for (const part of parts!) {
     expect(part.size, 'complete length in each part').toBe(SIZE);
-    expect(part.bytes.equals(DATA.subarray(part.first, part.last + 1)), `bytes of part ${part.first}-${part.last}`).toBe(true);
+    expect(
+      part.bytes.equals(DATA.subarray(part.first, part.last + 1)),
+      `bytes of part ${part.first}-${part.last}`,
+    ).toBe(true);
   }
   for (const [first, last] of ranges) {
-    expect(parts!.some((p) => p.first <= first && p.last >= last), `some part covers ${first}-${last}`).toBe(true);
+    expect(
+      parts!.some((p) => p.first <= first && p.last >= last),
+      `some part covers ${first}-${last}`,
+    ).toBe(true);
   }
 }
 
 function check(res: GlanceResponse, expected: Expected): void {
   switch (expected.kind) {
-    case 'partial': return expectPartial(res, expected.first, expected.last);
-    case 'whole': return expectWhole(res);
-    case 'unsatisfiable': return expectUnsatisfiable(res);
-    case 'several': return expectSeveral(res, expected.ranges);
+    case 'partial':
+      return expectPartial(res, expected.first, expected.last);
+    case 'whole':
+      return expectWhole(res);
+    case 'unsatisfiable':
+      return expectUnsatisfiable(res);
+    case 'several':
+      return expectSeveral(res, expected.ranges);
     case 'whole-or-416':
       if (res.status === 416) return expectUnsatisfiable(res);
       return expectWhole(res);
@@ -168,7 +358,10 @@ test.describe('If-Range with the current validator', () => {
     // RFC 7233 §3.2: only a strong entity tag may validate a Range; without one there is nothing to match.
     test.skip(!etag || etag.startsWith('W/'), `GET /file answered without a strong ETag (${etag ?? 'none'})`);
 
-    const res = await glance.download(image.id, [['Range', 'bytes=0-4'], ['If-Range', etag!]]);
+    const res = await glance.download(image.id, [
+      ['Range', 'bytes=0-4'],
+      ['If-Range', etag!],
+    ]);
 
     expectPartial(res, 0, 4);
   });

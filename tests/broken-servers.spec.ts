@@ -17,23 +17,28 @@ interface BrokenCase {
 }
 
 const isPatch = (method: string, path: string) => method === 'PATCH' && /^\/v2\/images\/[^/]+$/.test(path);
-const isLocationPost = (method: string, path: string) => method === 'POST' && /^\/v2\/images\/[^/]+\/locations$/.test(path);
+const isLocationPost = (method: string, path: string) =>
+  method === 'POST' && /^\/v2\/images\/[^/]+\/locations$/.test(path);
 
 /** Rewrites the `path` of every location operation of a PATCH document. */
 function locationPaths(change: (op: string, position: string) => string) {
-  return (method: string, path: string, body: Buffer) => (isPatch(method, path)
-    ? rewriteJson(body, (ops: Array<{ op: string; path: string }>) => {
-      for (const o of ops) {
-        const m = /^\/locations\/(.+)$/.exec(o.path);
-        if (m) o.path = `/locations/${change(o.op, m[1])}`;
-      }
-    })
-    : body);
+  return (method: string, path: string, body: Buffer) =>
+    isPatch(method, path)
+      ? rewriteJson(body, (ops: Array<{ op: string; path: string }>) => {
+          for (const o of ops) {
+            const m = /^\/locations\/(.+)$/.exec(o.path);
+            if (m) o.path = `/locations/${change(o.op, m[1])}`;
+          }
+        })
+      : body;
 }
 
 /** A 4xx whose body says `text`, answered as a 200 instead (the server lets the operation through). */
 const acceptRefusal = (text: string): Mutation => ({
-  response: (x) => (isPatch(x.method, x.path) && x.status === 400 && x.body.includes(text) ? { status: 200, body: Buffer.from('{}') } : undefined),
+  response: (x) =>
+    isPatch(x.method, x.path) && x.status === 400 && x.body.includes(text)
+      ? { status: 200, body: Buffer.from('{}') }
+      : undefined,
 });
 
 const cases: BrokenCase[] = [
@@ -47,8 +52,13 @@ const cases: BrokenCase[] = [
   {
     name: 'refuses to replace locations of a queued image',
     mutation: {
-      response: (x) => (isPatch(x.method, x.path) && x.status === 200 && JSON.parse(x.body.toString()).status === 'active' && x.headers['content-type']?.includes('json-patch')
-        ? { status: 409, body: Buffer.from('409 Conflict') } : undefined),
+      response: (x) =>
+        isPatch(x.method, x.path) &&
+        x.status === 200 &&
+        JSON.parse(x.body.toString()).status === 'active' &&
+        x.headers['content-type']?.includes('json-patch')
+          ? { status: 409, body: Buffer.from('409 Conflict') }
+          : undefined,
     },
     grep: '@LOC-REPLACE-QUEUED-ACTIVATES',
     expected: { 'LOC-REPLACE-QUEUED-ACTIVATES': 'fail' },
@@ -57,8 +67,15 @@ const cases: BrokenCase[] = [
   {
     name: 'drops vz from hypervisor_type',
     mutation: {
-      response: (x) => (decodeURIComponent(x.path).includes('OS::Compute::Hypervisor') && x.status === 200
-        ? { body: rewriteJson(x.body, (d) => { const p = d.properties?.hypervisor_type ?? d; p.enum = p.enum.filter((v: string) => v !== 'vz'); }) } : undefined),
+      response: (x) =>
+        decodeURIComponent(x.path).includes('OS::Compute::Hypervisor') && x.status === 200
+          ? {
+              body: rewriteJson(x.body, (d) => {
+                const p = d.properties?.hypervisor_type ?? d;
+                p.enum = p.enum.filter((v: string) => v !== 'vz');
+              }),
+            }
+          : undefined,
     },
     grep: '@HYPERVISOR-NAMESPACE-VZ|@HYPERVISOR-PROPERTY-VZ',
     expected: { 'HYPERVISOR-NAMESPACE-VZ': 'fail', 'HYPERVISOR-PROPERTY-VZ': 'fail' },
@@ -67,7 +84,14 @@ const cases: BrokenCase[] = [
   {
     name: 'leaves ploop out of the image schema',
     mutation: {
-      response: (x) => (x.path === '/v2/schemas/image' ? { body: rewriteJson(x.body, (d) => { d.properties.disk_format.enum = d.properties.disk_format.enum.filter((v: unknown) => v !== 'ploop'); }) } : undefined),
+      response: (x) =>
+        x.path === '/v2/schemas/image'
+          ? {
+              body: rewriteJson(x.body, (d) => {
+                d.properties.disk_format.enum = d.properties.disk_format.enum.filter((v: unknown) => v !== 'ploop');
+              }),
+            }
+          : undefined,
     },
     grep: '@DISK-FORMAT-PLOOP-SCHEMA',
     expected: { 'DISK-FORMAT-PLOOP-SCHEMA': 'fail' },
@@ -75,7 +99,12 @@ const cases: BrokenCase[] = [
   },
   {
     name: 'ignores every Range header',
-    mutation: { request: (_m, _p, h) => { delete h.range; return h; } },
+    mutation: {
+      request: (_m, _p, h) => {
+        delete h.range;
+        return h;
+      },
+    },
     grep: '@RANGE-SINGLE-206|@RANGE-SUFFIX-206',
     expected: { 'RANGE-SINGLE-206': 'fail', 'RANGE-SUFFIX-206': 'fail' },
     exitCode: 1,
@@ -85,7 +114,9 @@ const cases: BrokenCase[] = [
     mutation: {
       response: (x) => {
         const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(x.responseHeaders['content-range'] ?? '');
-        return x.status === 206 && m ? { responseHeaders: { ...x.responseHeaders, 'content-range': `bytes ${m[1]}-${Number(m[2]) + 1}/${m[3]}` } } : undefined;
+        return x.status === 206 && m
+          ? { responseHeaders: { ...x.responseHeaders, 'content-range': `bytes ${m[1]}-${Number(m[2]) + 1}/${m[3]}` } }
+          : undefined;
       },
     },
     grep: '@RANGE-SINGLE-206',
@@ -94,28 +125,48 @@ const cases: BrokenCase[] = [
   },
   {
     name: 'serves the bytes of a range shifted by one',
-    mutation: { response: (x) => (x.status === 206 && x.body.length > 1 ? { body: Buffer.concat([x.body.subarray(1), Buffer.from([0])]) } : undefined) },
+    mutation: {
+      response: (x) =>
+        x.status === 206 && x.body.length > 1
+          ? { body: Buffer.concat([x.body.subarray(1), Buffer.from([0])]) }
+          : undefined,
+    },
     grep: '@RANGE-OPEN-ENDED-206',
     expected: { 'RANGE-OPEN-ENDED-206': 'fail' },
     exitCode: 1,
   },
   {
     name: 'answers 416 without Content-Range (a SHOULD)',
-    mutation: { response: (x) => { if (x.status !== 416) return undefined; const h = { ...x.responseHeaders }; delete h['content-range']; return { responseHeaders: h }; } },
+    mutation: {
+      response: (x) => {
+        if (x.status !== 416) return undefined;
+        const h = { ...x.responseHeaders };
+        delete h['content-range'];
+        return { responseHeaders: h };
+      },
+    },
     grep: '@RANGE-416-CONTENT-RANGE',
     expected: { 'RANGE-416-CONTENT-RANGE': 'non-strict' },
     exitCode: 0,
   },
   {
     name: 'crashes on a Range for an image without data',
-    mutation: { response: (x) => (x.status === 204 && x.method === 'GET' && x.headers.range ? { status: 500, body: Buffer.alloc(0) } : undefined) },
+    mutation: {
+      response: (x) =>
+        x.status === 204 && x.method === 'GET' && x.headers.range ? { status: 500, body: Buffer.alloc(0) } : undefined,
+    },
     grep: '@RANGE-NO-DATA-204',
     expected: { 'RANGE-NO-DATA-204': 'fail' },
     exitCode: 1,
   },
   {
     name: 'answers a malformed Range with 416 instead of ignoring it',
-    mutation: { response: (x) => (x.status === 200 && x.headers.range && x.path.endsWith('/file') ? { status: 416, body: Buffer.from('416') } : undefined) },
+    mutation: {
+      response: (x) =>
+        x.status === 200 && x.headers.range && x.path.endsWith('/file')
+          ? { status: 416, body: Buffer.from('416') }
+          : undefined,
+    },
     grep: '@RANGE-INVALID-IGNORED',
     expected: { 'RANGE-INVALID-IGNORED': 'fail' },
     exitCode: 1,
@@ -123,8 +174,10 @@ const cases: BrokenCase[] = [
   {
     name: 'refuses to create a ploop image (the create itself is judged, not a preparation the suite lacks)',
     mutation: {
-      response: (x) => (x.method === 'POST' && x.path === '/v2/images' && x.requestBody.includes('"ploop"')
-        ? { status: 400, body: Buffer.from('400 Bad Request: invalid disk_format') } : undefined),
+      response: (x) =>
+        x.method === 'POST' && x.path === '/v2/images' && x.requestBody.includes('"ploop"')
+          ? { status: 400, body: Buffer.from('400 Bad Request: invalid disk_format') }
+          : undefined,
     },
     grep: '@DISK-FORMAT-PLOOP-CREATE|@DISK-FORMAT-PLOOP-DATA',
     expected: { 'DISK-FORMAT-PLOOP-CREATE': 'fail', 'DISK-FORMAT-PLOOP-DATA': 'fail' },
@@ -141,7 +194,8 @@ const cases: BrokenCase[] = [
     name: 'reads location indices as Glance does (leading zeros as digits, remove "-" as the last)',
     mutation: {
       requestBody: locationPaths((op, position) =>
-        (/^\d+$/.test(position) ? String(Number(position)) : op === 'remove' && position === '-' ? '1' : position)),
+        /^\d+$/.test(position) ? String(Number(position)) : op === 'remove' && position === '-' ? '1' : position,
+      ),
     },
     grep: '@LOC-INDEX-LEADING-ZERO-400|@LOC-REMOVE-DASH-400',
     expected: { 'LOC-INDEX-LEADING-ZERO-400': 'fail', 'LOC-REMOVE-DASH-400': 'fail' },
@@ -149,7 +203,9 @@ const cases: BrokenCase[] = [
   },
   {
     name: 'clamps a remove index past the end to the last location',
-    mutation: { requestBody: locationPaths((op, position) => (op === 'remove' && Number(position) > 1 ? '1' : position)) },
+    mutation: {
+      requestBody: locationPaths((op, position) => (op === 'remove' && Number(position) > 1 ? '1' : position)),
+    },
     grep: '@LOC-REMOVE-INDEX-MISSING-400',
     expected: { 'LOC-REMOVE-INDEX-MISSING-400': 'fail' },
     exitCode: 1,
@@ -162,7 +218,7 @@ const cases: BrokenCase[] = [
     exitCode: 0,
   },
   {
-    name: 'lets an active image\'s locations be replaced by other URLs (a SHOULD)',
+    name: "lets an active image's locations be replaced by other URLs (a SHOULD)",
     mutation: acceptRefusal('Original locations is not empty'),
     grep: '@LOC-REPLACE-ACTIVE-OTHER-URLS-400',
     expected: { 'LOC-REPLACE-ACTIVE-OTHER-URLS-400': 'non-strict' },
@@ -171,14 +227,15 @@ const cases: BrokenCase[] = [
   {
     name: 'decodes ~0 before ~1 in patch paths',
     mutation: {
-      requestBody: (method, path, body) => (isPatch(method, path)
-        ? rewriteJson(body, (ops: Array<{ path: string }>) => {
-          for (const o of ops) {
-            const wrong = o.path.slice(1).replace(/~0/g, '~').replace(/~1/g, '/');
-            o.path = `/${wrong.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-          }
-        })
-        : body),
+      requestBody: (method, path, body) =>
+        isPatch(method, path)
+          ? rewriteJson(body, (ops: Array<{ path: string }>) => {
+              for (const o of ops) {
+                const wrong = o.path.slice(1).replace(/~0/g, '~').replace(/~1/g, '/');
+                o.path = `/${wrong.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+              }
+            })
+          : body,
     },
     grep: '@PATCH-POINTER-ESCAPES',
     expected: { 'PATCH-POINTER-ESCAPES': 'fail' },
@@ -186,7 +243,12 @@ const cases: BrokenCase[] = [
   },
   {
     name: 'ignores a matching If-Range (a SHOULD)',
-    mutation: { request: (_m, _p, h) => { if (h['if-range']) delete h.range; return h; } },
+    mutation: {
+      request: (_m, _p, h) => {
+        if (h['if-range']) delete h.range;
+        return h;
+      },
+    },
     grep: '@RANGE-IF-RANGE-MATCH-206',
     expected: { 'RANGE-IF-RANGE-MATCH-206': 'non-strict' },
     exitCode: 0,
@@ -194,8 +256,12 @@ const cases: BrokenCase[] = [
   {
     name: 'imports another URL than the one POSTed to /locations',
     mutation: {
-      requestBody: (method, path, body) => (isLocationPost(method, path) && body.includes('"url"')
-        ? rewriteJson(body, (b) => { if (typeof b.url === 'string') b.url = `${b.url}.other`; }) : body),
+      requestBody: (method, path, body) =>
+        isLocationPost(method, path) && body.includes('"url"')
+          ? rewriteJson(body, (b) => {
+              if (typeof b.url === 'string') b.url = `${b.url}.other`;
+            })
+          : body,
     },
     grep: '@LOCATIONS-API-ADD-QUEUED-202',
     expected: { 'LOCATIONS-API-ADD-QUEUED-202': 'fail' },
@@ -203,7 +269,10 @@ const cases: BrokenCase[] = [
   },
   {
     name: 'adds a location through POST /locations whatever the image status',
-    mutation: { response: (x) => (isLocationPost(x.method, x.path) && x.status === 409 ? { status: 202, body: Buffer.alloc(0) } : undefined) },
+    mutation: {
+      response: (x) =>
+        isLocationPost(x.method, x.path) && x.status === 409 ? { status: 202, body: Buffer.alloc(0) } : undefined,
+    },
     grep: '@LOCATIONS-API-ADD-NOT-QUEUED-409',
     expected: { 'LOCATIONS-API-ADD-NOT-QUEUED-409': 'fail' },
     exitCode: 1,
@@ -211,8 +280,12 @@ const cases: BrokenCase[] = [
   {
     name: 'ignores validation_data',
     mutation: {
-      requestBody: (method, path, body) => (isLocationPost(method, path)
-        ? rewriteJson(body, (b) => { delete b.validation_data; }) : body),
+      requestBody: (method, path, body) =>
+        isLocationPost(method, path)
+          ? rewriteJson(body, (b) => {
+              delete b.validation_data;
+            })
+          : body,
     },
     grep: '@LOCATIONS-API-ADD-INVALID-400|@LOCATIONS-API-HASH-MISMATCH',
     expected: { 'LOCATIONS-API-ADD-INVALID-400': 'fail', 'LOCATIONS-API-HASH-MISMATCH': 'fail' },
@@ -221,9 +294,14 @@ const cases: BrokenCase[] = [
   {
     name: 'lists locations with their internal id and status',
     mutation: {
-      response: (x) => (x.method === 'GET' && x.path.endsWith('/locations') && x.status === 200
-        ? { body: rewriteJson(x.body, (list) => { for (const l of list) Object.assign(l, { id: 1, status: 'active' }); }) }
-        : undefined),
+      response: (x) =>
+        x.method === 'GET' && x.path.endsWith('/locations') && x.status === 200
+          ? {
+              body: rewriteJson(x.body, (list) => {
+                for (const l of list) Object.assign(l, { id: 1, status: 'active' });
+              }),
+            }
+          : undefined,
     },
     grep: '@LOCATIONS-API-GET',
     expected: { 'LOCATIONS-API-GET': 'fail' },
@@ -238,7 +316,8 @@ for (const c of cases) {
     try {
       const run = await runSuite({ GLANCE_URL: proxy.url }, ['--grep', c.grep]);
       const verdicts = verdictsOf(run.report);
-      for (const [id, verdict] of Object.entries(c.expected)) expect(verdicts[id], `${id}\n${run.output}`).toBe(verdict);
+      for (const [id, verdict] of Object.entries(c.expected))
+        expect(verdicts[id], `${id}\n${run.output}`).toBe(verdict);
       expect(run.exitCode, run.output).toBe(c.exitCode);
     } finally {
       await proxy.close();

@@ -6,15 +6,32 @@ import { ROOT } from './support/run-suite';
 
 /** The catalog and the specs must describe the same set of requirements, one requirement per test. */
 
-interface ListedSpec { title: string; tags: string[] }
-interface ListedSuite { specs?: ListedSpec[]; suites?: ListedSuite[] }
+interface ListedSpec {
+  title: string;
+  tags: string[];
+}
+interface ListedSuite {
+  specs?: ListedSpec[];
+  suites?: ListedSuite[];
+}
 
 function listedTests(): ListedSpec[] {
-  const out = execFileSync(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--list', '--reporter=json', '-c', path.join(ROOT, 'playwright.config.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, GLANCE_URL: '', OS_AUTH_URL: '', OS_CLOUD: '' },
-    maxBuffer: 64 * 1024 * 1024,
-  }).toString();
+  const out = execFileSync(
+    process.execPath,
+    [
+      require.resolve('@playwright/test/cli'),
+      'test',
+      '--list',
+      '--reporter=json',
+      '-c',
+      path.join(ROOT, 'playwright.config.ts'),
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, GLANCE_URL: '', OS_AUTH_URL: '', OS_CLOUD: '' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  ).toString();
   const walk = (s: ListedSuite): ListedSpec[] => [...(s.specs ?? []), ...(s.suites ?? []).flatMap(walk)];
   return (JSON.parse(out) as { suites: ListedSuite[] }).suites.flatMap(walk);
 }
@@ -28,7 +45,10 @@ test('every requirement has a test and every test names exactly one known requir
     expect(known.has(ids[0]), `"${t.title}" names ${ids[0]}, which is not in the catalog`).toBe(true);
   }
   const tested = new Set(tests.flatMap((t) => t.tags.map((tag) => tag.replace(/^@/, ''))));
-  expect(requirements.filter((r) => !tested.has(r.id)).map((r) => r.id), 'requirements without a test').toEqual([]);
+  expect(
+    requirements.filter((r) => !tested.has(r.id)).map((r) => r.id),
+    'requirements without a test',
+  ).toEqual([]);
 });
 
 test('requirement IDs are unique, belong to a feature, and cite a source', () => {

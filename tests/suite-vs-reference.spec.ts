@@ -9,7 +9,9 @@ test('with show_multiple_locations on, every requirement passes except the hidde
   const run = await runSuite({ REFERENCE_PORT: String(await freePort()) });
   expect(run.report, run.output).toBeDefined();
   const verdicts = verdictsOf(run.report);
-  const expected = Object.fromEntries(requirements.map((r) => [r.id, r.id === 'LOC-HIDDEN-403' ? 'not-applicable' : 'pass']));
+  const expected = Object.fromEntries(
+    requirements.map((r) => [r.id, r.id === 'LOC-HIDDEN-403' ? 'not-applicable' : 'pass']),
+  );
   expect(verdicts, run.output).toEqual(expected);
   expect(run.exitCode, run.output).toBe(0);
   expect(run.report!.verdict).toBe('conformant');
@@ -18,12 +20,21 @@ test('with show_multiple_locations on, every requirement passes except the hidde
 test('with show_multiple_locations off, location requirements are not-applicable and the run exits 0', async () => {
   const run = await runSuite({ REFERENCE_PORT: String(await freePort()), REFERENCE_SHOW_MULTIPLE_LOCATIONS: 'false' });
   const verdicts = verdictsOf(run.report);
-  const expected = Object.fromEntries(requirements.map((r) => [r.id,
-    r.id === 'LOC-HIDDEN-403' ? 'pass' : r.id.startsWith('LOC-') ? 'not-applicable' : 'pass']));
+  const expected = Object.fromEntries(
+    requirements.map((r) => [
+      r.id,
+      r.id === 'LOC-HIDDEN-403' ? 'pass' : r.id.startsWith('LOC-') ? 'not-applicable' : 'pass',
+    ]),
+  );
   expect(verdicts, run.output).toEqual(expected);
   expect(run.exitCode, run.output).toBe(0);
-  const reasons = run.report!.requirements.filter((r) => r.verdict === 'not-applicable').flatMap((r) => r.tests.flatMap((t) => t.reasons));
-  expect(reasons.every((r) => /show_multiple_locations is off/.test(r)), reasons.join('\n')).toBe(true);
+  const reasons = run
+    .report!.requirements.filter((r) => r.verdict === 'not-applicable')
+    .flatMap((r) => r.tests.flatMap((t) => t.reasons));
+  expect(
+    reasons.every((r) => /show_multiple_locations is off/.test(r)),
+    reasons.join('\n'),
+  ).toBe(true);
 });
 
 test('an unreachable GLANCE_URL exits 2 with one clear line', async () => {
@@ -35,7 +46,9 @@ test('an unreachable GLANCE_URL exits 2 with one clear line', async () => {
 
 test('a target that is not Glance exits 2 with one clear line', async () => {
   const http = await import('node:http');
-  const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'));
+  const server = http.createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   try {
@@ -48,7 +61,10 @@ test('a target that is not Glance exits 2 with one clear line', async () => {
   }
 });
 
-const TOKENS: ReferenceServerOptions = { port: 0, auth: { tokens: [{ token: 'right-token', project: 'p1', roles: ['admin', 'member'] }] } };
+const TOKENS: ReferenceServerOptions = {
+  port: 0,
+  auth: { tokens: [{ token: 'right-token', project: 'p1', roles: ['admin', 'member'] }] },
+};
 
 test('credentials the target rejects exit 2 with one clear line', async () => {
   const server = await startReferenceServer(TOKENS);
@@ -68,7 +84,10 @@ test('credentials the target rejects exit 2 with one clear line', async () => {
 test('with a valid token the suite passes against the reference server in token mode', async () => {
   const server = await startReferenceServer(TOKENS);
   try {
-    const run = await runSuite({ GLANCE_URL: server.url, OS_AUTH_TOKEN: 'right-token' }, ['--grep', '@LOC-REMOVE-SAVING-409|@RANGE-SINGLE-206|@HYPERVISOR-NAMESPACE-VZ']);
+    const run = await runSuite({ GLANCE_URL: server.url, OS_AUTH_TOKEN: 'right-token' }, [
+      '--grep',
+      '@LOC-REMOVE-SAVING-409|@RANGE-SINGLE-206|@HYPERVISOR-NAMESPACE-VZ',
+    ]);
     expect(run.exitCode, run.output).toBe(0);
     expect(run.report?.target?.auth).toBe('token');
     expect(Object.values(verdictsOf(run.report))).toEqual(['pass', 'pass', 'pass']);

@@ -34,7 +34,10 @@ async function bodyOf(req: http.IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startBrokenProxy(upstream: string, mutation: Mutation): Promise<{ url: string; close(): Promise<void> }> {
+export async function startBrokenProxy(
+  upstream: string,
+  mutation: Mutation,
+): Promise<{ url: string; close(): Promise<void> }> {
   const target = new URL(upstream);
   const server = http.createServer(async (req, res) => {
     const method = req.method ?? 'GET';
@@ -58,7 +61,12 @@ export async function startBrokenProxy(upstream: string, mutation: Mutation): Pr
           }
         }
         const exchange: Exchange = {
-          method, path, headers: req.headers, requestBody, status: up.statusCode ?? 502, responseHeaders,
+          method,
+          path,
+          headers: req.headers,
+          requestBody,
+          status: up.statusCode ?? 502,
+          responseHeaders,
           body: Buffer.concat(chunks),
         };
         const changed = { ...exchange, ...mutation.response?.(exchange) };
@@ -77,10 +85,11 @@ export async function startBrokenProxy(upstream: string, mutation: Mutation): Pr
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
