@@ -60,6 +60,7 @@ async function verifyAndActivate(
     // Handled below like a mismatch: the image must not become active with unverified data.
   }
   if (!env.images.isLive(image)) throw new LocationImportFailure(`Image ${image.id} was deleted`);
+  // LOCATIONS-API-HASH-MISMATCH: unverified or mismatched data never makes the image active.
   if (digest === null || digest.hash !== validation.os_hash_value.toLowerCase()) {
     transition(image, 'queued');
     image.checksum = null;

@@ -72,6 +72,7 @@ export function checkPatchMediaType(mediaType: string): HttpError | null {
   return unsupportedMediaType(mediaType, { 'Accept-Patch': ACCEPT_PATCH });
 }
 
+/** PATCH-POINTER-ESCAPES: only ~0 and ~1 escapes, decoded ~1 first (RFC 6901 §4). */
 function decodePointer(pointer: unknown): string[] {
   const text = typeof pointer === 'string' ? pointer : pythonRepr(pointer);
   const bad = (why: string): HttpError => httpError(400, `Pointer \`${text}\` ${why}`);
@@ -168,7 +169,7 @@ function checkLocationsStatus(op: PatchVerb, image: ImageRecord): void {
   }
 }
 
-/** Duplicate first, then usability (scheme + HEAD); returns the size behind the URL. */
+/** LOC-ADD-DUPLICATE-400: duplicate first, then usability (scheme + HEAD); returns the size behind the URL. */
 async function checkNewLocation(url: string, existing: ImageLocation[], env: PatchEnvironment): Promise<number> {
   if (existing.some((location) => location.url === url)) {
     throw httpError(400, `The location ${url} already exists`);
@@ -189,6 +190,7 @@ async function replaceLocations(image: ImageRecord, value: ImageLocation[], env:
   if (value.length === 0) throw httpErrorWithDetail(403, 'Cannot set locations to empty list.');
   checkLocationsVisible('replace', env);
   checkLocationsStatus('replace', image);
+  // LOC-REPLACE-ACTIVE-OTHER-URLS-400: an image with locations keeps its URL set.
   if (image.locations.length > 0) {
     const sorted = (locations: ImageLocation[]): string => JSON.stringify(locations.map((l) => l.url).sort());
     if (sorted(value) !== sorted(image.locations)) {
@@ -223,6 +225,7 @@ async function addLocation(image: ImageRecord, position: string, value: ImageLoc
     throw httpError(400, 'Invalid position for adding a location.');
   }
   const size = await checkNewLocation(value.url, image.locations, env);
+  // LOC-ADD-INDEX-INSERTS: a numeric position inserts there (RFC 6902 §4.1).
   image.locations.splice(index, 0, { url: value.url, metadata: value.metadata });
   activateIfQueued(image, size);
 }

@@ -152,7 +152,8 @@ export function decideContentRange(value: string, size: number): RangeDecision {
  */
 export function decideRange(request: RangeRequest, size: number, etag: string | null): RangeDecision {
   if (request.range !== undefined) {
-    // RFC 7233 §3.2: If-Range must match the current strong validator exactly.
+    // RANGE-IF-RANGE-MISMATCH, RANGE-IF-RANGE-MATCH-206 (RFC 7233 §3.2): If-Range must match the current
+    // strong validator exactly.
     if (request.ifRange !== undefined && (etag === null || trimOws(request.ifRange) !== etag)) {
       return { kind: 'full' };
     }

@@ -52,22 +52,22 @@ function checkHashingData(validation: ValidationData): void {
 export async function addImageLocation(exchange: Exchange): Promise<void> {
   const { req, res, params, context, state } = exchange;
   const body = await readJson(req);
-  validateAddLocation(body);
+  validateAddLocation(body); // LOCATIONS-API-ADD-INVALID-400
   const { url, validation_data: validation = {} } = body as { url: string; validation_data?: ValidationData };
   const image = state.store.get(params.id, context);
-  if (image.status !== 'queued') {
+  if (image.status !== 'queued') { // LOCATIONS-API-ADD-NOT-QUEUED-409
     throw httpError(409, `It's not allowed to add locations if image status is ${image.status}.`);
   }
   enforce(context, 'add_image_location', image);
   if (context.authenticated && !context.roles.includes('service') && !/^https?:\/\//.test(url)) {
     throw httpError(403, 'http store must be enabled to use location API by normal user.');
   }
-  checkHashingData(validation);
+  checkHashingData(validation); // LOCATIONS-API-ADD-INVALID-400
   const task = state.tasks.create('location_import', { image_id: image.id, loc_url: url, validation_data: validation },
     context, image.id);
   acquireImportLock(image, task, state.tasks);
   state.store.touch(image);
-  sendEmptyAccepted(res);
+  sendEmptyAccepted(res); // LOCATIONS-API-ADD-QUEUED-202
   const environment = { images: state.store, tasks: state.tasks, probeLocation: state.probeLocation, digestLocation };
   void runLocationImport(environment, image, task, url, validation);
 }
