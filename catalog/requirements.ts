@@ -182,7 +182,7 @@ export const requirements = [
     needs: [...LOCATIONS, 'image-data'],
     passes:
       'PATCH replace /locations with the same URLs and new metadata answers 200, the metadata is stored, and the ' +
-      'name and tags stay as they were',
+      'name, tags and extra properties stay as they were',
   },
   {
     id: 'LOC-REPLACE-QUEUED-ACTIVATES',

@@ -96,7 +96,7 @@ test(...requirement('LOC-REMOVE-ACTIVE-OK'), async ({ images, glance }) => {
 });
 
 test(...requirement('LOC-REPLACE-ACTIVE-OK'), async ({ images, glance }) => {
-  const image = await images.create({ status: 'active', extraLocations: 1 });
+  const image = await images.create({ status: 'active', extraLocations: 1, props: { conformance_extra: 'kept' } });
   const added = image.addedLocations[0];
   // Glance accepts a replace on an active image when the URL set stays the same (new metadata only).
   const value = (image.record.locations ?? []).map((l) =>
@@ -112,9 +112,10 @@ test(...requirement('LOC-REPLACE-ACTIVE-OK'), async ({ images, glance }) => {
   expect(after.locations?.find((l) => l.url === added)?.metadata, 'the new metadata').toEqual({
     conformance: 'replaced',
   });
-  // A location update changes the locations only: the name and the tags the image was created with stay.
+  // A location update changes the locations only: name, tags and extra properties stay as they were.
   expect(after.name, 'name after the location update').toBe(image.record.name);
   expect(after.tags, 'tags after the location update').toEqual(expect.arrayContaining([RUN_TAG]));
+  expect(after.conformance_extra, 'an extra property after the location update').toBe('kept');
 });
 
 test(...requirement('LOC-REPLACE-QUEUED-ACTIVATES'), async ({ images, glance }) => {

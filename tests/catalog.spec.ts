@@ -44,11 +44,33 @@ test('every requirement has a test and every test names exactly one known requir
     expect(ids, `requirement tags of "${t.title}"`).toHaveLength(1);
     expect(known.has(ids[0]), `"${t.title}" names ${ids[0]}, which is not in the catalog`).toBe(true);
   }
+  // Titles come from the catalog (test(...requirement(ID[, case]), …)): a spec cannot word a requirement its own way.
+  const byId = new Map<string, string>(requirements.map((r) => [r.id, r.title]));
+  for (const t of tests) {
+    const title = byId.get(t.tags.map((tag) => tag.replace(/^@/, '')).find((id) => byId.has(id)) ?? '');
+    expect(t.title === title || t.title.startsWith(`${title} — `), `"${t.title}" is titled by the catalog`).toBe(true);
+  }
   const tested = new Set(tests.flatMap((t) => t.tags.map((tag) => tag.replace(/^@/, ''))));
   expect(
     requirements.filter((r) => !tested.has(r.id)).map((r) => r.id),
     'requirements without a test',
   ).toEqual([]);
+});
+
+test('the catalog holds the requirements of the four items, discovery, the patch media type and the 2.17 API', () => {
+  const perFeature = Object.fromEntries(
+    FEATURES.map((f) => [f, requirements.filter((r) => featureOf(r.id) === f).length]),
+  );
+  expect(perFeature).toEqual({
+    DISCOVERY: 5,
+    LOC: 21,
+    'LOCATIONS-API': 5,
+    PATCH: 1,
+    HYPERVISOR: 5,
+    'DISK-FORMAT': 4,
+    RANGE: 21,
+  });
+  expect(requirements).toHaveLength(62);
 });
 
 test('requirement IDs are unique, belong to a feature, and cite a source', () => {
