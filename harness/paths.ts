@@ -9,5 +9,5 @@ export const STATE_DIR = path.join(ROOT, '.state');
 /** The command-line entry point (`glance-conformance`, the package's bin). */
 export const CLI = path.join(ROOT, 'cli', 'main.ts');
 
-/** The real-Glance launcher. */
-export const LAUNCHER = path.join(ROOT, 'scripts', 'real-glance');
+/** The real-Glance/Keystone launcher (launcher/cli.ts, its config templates in launcher/config). */
+export const LAUNCHER = path.join(ROOT, 'launcher');

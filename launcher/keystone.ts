@@ -8,14 +8,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../harness/paths';
+import { LAUNCHER } from '../harness/paths';
 import { ensureHostPackages, HOST_PYTHON, seconds, type Log } from './debian';
 import { cloudsYamlPath, identityEnv, openrcPath, REGION, writeClientFiles, type Identity } from './identities';
 import { formatIni, mergeIni, parseIni } from './ini';
 import { withLock } from './lock';
 import { LaunchError, runningPid, runToLog, startDaemon, stopDaemon, portAccepts } from './supervisor';
 
-export const CONFIG_DIR = path.join(ROOT, 'launcher', 'config');
+export const CONFIG_DIR = path.join(LAUNCHER, 'config');
 
 export interface KeystoneOptions {
   /** Keystone keeps its files in `<stateDir>/keystone`, its logs in `<stateDir>/log`, the client files in stateDir. */
@@ -56,7 +56,7 @@ const USERS: Array<Identity & { key: string }> = [
     label: 'member',
     username: 'conformance-member',
     project: 'conformance-a',
-    roles: ['member', 'reader'],
+    roles: ['member'],
     password: '',
   },
   { key: 'cadmin', label: 'admin', username: 'conformance-admin', project: 'conformance-b', roles: ['admin'], password: '' },
@@ -65,7 +65,7 @@ const USERS: Array<Identity & { key: string }> = [
     label: 'service',
     username: 'conformance-service',
     project: 'conformance-a',
-    roles: ['member', 'reader', 'service'],
+    roles: ['member', 'service'],
     password: '',
   },
 ];
@@ -226,7 +226,7 @@ export async function startKeystone(options: KeystoneOptions): Promise<KeystoneI
         name: 'keystone',
         stateDir,
         command: HOST_PYTHON,
-        args: [path.join(ROOT, 'launcher', 'keystone-wsgi.py'), '--config-dir', dir, '--port', String(port),
+        args: [path.join(LAUNCHER, 'keystone-wsgi.py'), '--config-dir', dir, '--port', String(port),
           '--access-log', path.join(logDir, 'keystone-access.log')],
         ready: { url: authUrl },
         timeoutMs: options.timeoutMs,
