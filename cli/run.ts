@@ -150,16 +150,20 @@ async function list(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Names the target and how it is reached; for a deployment, proves it can be judged at all. */
+/**
+ * For a deployment, proves it can be judged at all (one line and exit 2 if not); then names the target on the
+ * run's first line, and how it is reached (TLS, proxy) on the next ones.
+ */
 async function preflight(config: SuiteConfig): Promise<void> {
-  say(describeTarget(config));
   if (config.target.kind === 'embedded') {
+    say(`${describeTarget(config)}; run id ${config.runId}`);
     for (const line of http().describe(endpointOf(config, { method: 'none', token: async () => undefined }))) say(line);
     return;
   }
   const info = await discoverTarget(config);
+  const version = info.currentVersion ?? 'version unknown';
+  say(`${describeTarget(config)} → ${info.url} (Image API ${version}, auth: ${info.auth}); run id ${config.runId}`);
   for (const line of http().describe(info.url)) say(line);
-  say(`judging ${info.url} (Image API ${info.currentVersion ?? 'version unknown'}, auth: ${info.auth}), run id ${config.runId}`);
 }
 
 function readLeftovers(config: SuiteConfig): string[] {

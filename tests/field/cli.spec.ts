@@ -64,7 +64,7 @@ test('the first line names the embedded reference server plainly', async () => {
 test('OS_AUTH_TYPE=noauth + OS_ENDPOINT judges that endpoint, named on the first line', async () => {
   const run = await runSuite({ OS_AUTH_TYPE: 'noauth', OS_ENDPOINT: reference.url }, SLICE);
   expect(run.exitCode, run.output).toBe(0);
-  expect(firstLine(run.output)).toBe(`glance-conformance: target: ${reference.url} (OS_ENDPOINT)`);
+  expect(firstLine(run.output)).toContain(`glance-conformance: target: ${reference.url} (OS_ENDPOINT) → ${reference.url} (`);
   expect(run.report!.target).toMatchObject({ kind: 'remote', url: reference.url });
 });
 
