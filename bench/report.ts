@@ -175,11 +175,12 @@ function rows(result: BenchResult): string[][] {
   return out;
 }
 
-const HEADER = ['', 'reference', 'real Glance 25.1', 'ref / Glance'];
+/** bench.json files from before --release measured 25.1. */
+const header = (result: BenchResult) => ['', 'reference', `real Glance ${result.options.glanceRelease ?? '25.1'}`, 'ref / Glance'];
 
 export function textTable(result: BenchResult): string {
-  const all = [HEADER, ...rows(result)];
-  const widths = HEADER.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  const all = [header(result), ...rows(result)];
+  const widths = all[0].map((_, i) => Math.max(...all.map((row) => row[i].length)));
   const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
   const checkLines = checks(result).map((c) => `${verdict(c, result).padEnd(6)}  ${c.name}: ${c.measured} (target ${c.target})`);
   return [line(all[0]), ...all.slice(1).map(line), '', ...checkLines].join('\n');
@@ -188,7 +189,7 @@ export function textTable(result: BenchResult): string {
 export function markdownTable(result: BenchResult): string {
   const escape = (cell: string) => cell.replace(/\|/g, '\\|').trim();
   const md = (row: string[]) => `| ${row.map(escape).join(' | ')} |`;
-  const table = [md(HEADER.map((h, i) => (i === 0 ? 'measurement' : h))), `|---|--:|--:|--:|`, ...rows(result).map(md)];
+  const table = [md(header(result).map((h, i) => (i === 0 ? 'measurement' : h))), `|---|--:|--:|--:|`, ...rows(result).map(md)];
   const targetTable = [
     '| target | measured | result |',
     '|---|---|---|',

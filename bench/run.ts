@@ -15,6 +15,7 @@ import {
   type Transfer,
 } from './http';
 import { timeSuite, type SuiteRun } from './suite';
+import type { Release } from '../launcher/glance';
 import { cpuSecondsOf, startGlance, startReferenceProcess, type GlanceLauncher, type ReferenceProcess } from './targets';
 
 export interface BenchOptions {
@@ -30,6 +31,8 @@ export interface BenchOptions {
   loadWarmup: number;
   suites: boolean;
   glance: boolean;
+  /** The real Glance release the launcher starts. */
+  glanceRelease: Release;
   glanceStateDir: string;
   glancePort: number;
   /** The 1-minute load average the run waited for (--wait-load); null when it was not asked to wait. */
@@ -38,7 +41,7 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-type Profile = Omit<BenchOptions, 'glanceStateDir' | 'workDir' | 'log' | 'glance' | 'suites' | 'glancePort' | 'loadLimit'>;
+type Profile = Omit<BenchOptions, 'glanceRelease' | 'glanceStateDir' | 'workDir' | 'log' | 'glance' | 'suites' | 'glancePort' | 'loadLimit'>;
 
 export const FULL: Profile = {
   sizes: [256 * MiB, GiB],
@@ -220,9 +223,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   let glanceResult: TargetResult | null = null;
   try {
     if (options.glance) {
-      options.log(`real Glance: starting (state ${options.glanceStateDir}, port ${options.glancePort}; installs python3-glance if missing)`);
+      options.log(`real Glance ${options.glanceRelease}: starting (state ${options.glanceStateDir}, port ${options.glancePort})`);
       try {
-        glance = await startGlance(options.glanceStateDir, options.glancePort);
+        glance = await startGlance(options.glanceStateDir, options.glancePort, options.glanceRelease);
         cleanups.add(glance.stop);
         options.log(`real Glance: ${glance.url}`);
       } catch (error) {

@@ -10,6 +10,7 @@
  *                      at the start or the end of the run is X or more
  *   --doc FILE         also write the measured tables with how they were measured (docs/benchmarks.md)
  *   --from FILE        measure nothing: render --out's markdown and --doc from this earlier bench.json
+ *   --release R        the real Glance measured: 25.1 (default) or 2025.1 (Glance 30.0, from the launcher's trixie root)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import { benchmarksDoc } from '../bench/doc';
 import { loadLine, markdownTable, textTable } from '../bench/report';
 import { FULL, QUICK, runBench, runCleanups, type BenchResult } from '../bench/run';
 import { ROOT } from '../bench/targets';
+import { isRelease, RELEASES } from '../launcher/glance';
 
 class UsageError extends Error {}
 
@@ -37,8 +39,10 @@ function parse(argv: string[]) {
       'wait-load': { type: 'string' },
       doc: { type: 'string' },
       from: { type: 'string' },
+      release: { type: 'string', default: '25.1' },
     },
   });
+  if (!isRelease(values.release)) throw new UsageError(`--release must be one of ${RELEASES.join(', ')}, got '${values.release}'`);
   let loadLimit: number | null = null;
   if (values['wait-load'] !== undefined) {
     loadLimit = Number(values['wait-load']);
@@ -55,6 +59,7 @@ function parse(argv: string[]) {
     loadLimit,
     doc: values.doc === undefined ? null : path.resolve(values.doc),
     from: values.from === undefined ? null : path.resolve(values.from),
+    release: values.release,
   };
 }
 
@@ -94,7 +99,9 @@ async function measure(args: ReturnType<typeof parse>, log: (line: string) => vo
     ...(args.quick ? QUICK : FULL),
     glance: args.glance,
     suites: args.suites,
-    glanceStateDir: process.env.GLANCE_STATE_DIR || path.join(ROOT, '.state', 'bench-glance'),
+    glanceRelease: args.release,
+    glanceStateDir:
+      process.env.GLANCE_STATE_DIR || path.join(ROOT, '.state', args.release === '25.1' ? 'bench-glance' : `bench-glance-${args.release}`),
     glancePort: Number(process.env.GLANCE_PORT || 9892),
     loadLimit: args.loadLimit,
     workDir,
