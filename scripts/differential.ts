@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { ROOT } from '../harness/config';
 import type { ConformanceReport } from '../reporting/model';
 import { compareReports, declaredKeys, describeDivergence, undeclared } from '../reporting/differential';
@@ -9,9 +10,17 @@ import { compareReports, declaredKeys, describeDivergence, undeclared } from '..
  * with CONFORMANCE_RECORD_ALL=1 and fails on any divergence DEVIATIONS.md does not explain.
  */
 function main(): number {
-  const [leftFile, rightFile] = process.argv.slice(2);
-  if (!leftFile || !rightFile) {
-    console.error('usage: npm run differential -- REFERENCE.json OTHER.json');
+  const usage = 'usage: npm run differential -- REFERENCE.json OTHER.json (two existing reports)';
+  let files: string[];
+  try {
+    files = parseArgs({ args: process.argv.slice(2), allowPositionals: true }).positionals;
+  } catch (e) {
+    console.error(`differential: ${(e as Error).message}\n${usage}`);
+    return 2;
+  }
+  const [leftFile, rightFile] = files;
+  if (files.length !== 2 || !fs.existsSync(leftFile) || !fs.existsSync(rightFile)) {
+    console.error(usage);
     return 2;
   }
   const read = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as ConformanceReport;

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
 /**
  * `npm run report:allure [-- results-dir] [--out dir]`: renders the Allure results a conformance run
@@ -25,12 +26,15 @@ function htmlFiles(dir: string): string[] {
 }
 
 function main(argv: string[]): number {
-  let results = path.join(reportDir, 'allure-results');
-  let out = path.join(reportDir, 'allure-report');
-  for (let i = 0; i < argv.length; i += 1) {
-    if (argv[i] === '--out' || argv[i] === '-o') out = path.resolve(argv[++i] ?? out);
-    else results = path.resolve(argv[i]);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { out: { type: 'string', short: 'o' } }, allowPositionals: true });
+  } catch (e) {
+    console.error(`glance-conformance: ${(e as Error).message}\nusage: npm run report:allure -- [RESULTS_DIR] [--out DIR]`);
+    return 2;
   }
+  const results = path.resolve(parsed.positionals[0] ?? path.join(reportDir, 'allure-results'));
+  const out = path.resolve(parsed.values.out ?? path.join(reportDir, 'allure-report'));
   if (!fs.existsSync(results) || !fs.readdirSync(results).some((f) => f.endsWith('-result.json'))) {
     console.error(`glance-conformance: no Allure results in ${path.relative(process.cwd(), results) || results}: run npm run conformance first`);
     return 2;
