@@ -4,6 +4,8 @@ import tls from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { resolveCloud, type CloudConfig, type Sourced } from './clouds';
+// Loads .env into the environment, so TLS and proxy settings kept there are read like the rest.
+import './config';
 import { TargetUnusable } from './errors';
 
 /**
