@@ -95,3 +95,36 @@ test('with a valid token the suite passes against the reference server in token 
     await server.close();
   }
 });
+
+test('the location API: judged with a service identity, not-applicable with the policy answer without', async () => {
+  const server = await startReferenceServer({
+    port: 0,
+    auth: {
+      tokens: [
+        { token: 'member-token', project: 'p1', roles: ['member'] },
+        { token: 'service-token', project: 'p1', roles: ['member', 'service'] },
+      ],
+    },
+  });
+  const grep = ['--grep', '@LOCATIONS-API-'];
+  const ids = requirements.map((r) => r.id).filter((id) => id.startsWith('LOCATIONS-API-'));
+  try {
+    const member = await runSuite({ GLANCE_URL: server.url, OS_AUTH_TOKEN: 'member-token' }, grep);
+    const service = await runSuite(
+      { GLANCE_URL: server.url, OS_AUTH_TOKEN: 'member-token', GLANCE_SERVICE_OS_AUTH_TOKEN: 'service-token' },
+      grep,
+    );
+
+    expect(verdictsOf(service.report), service.output).toEqual(Object.fromEntries(ids.map((id) => [id, 'pass'])));
+    expect(service.output).not.toContain('service-token');
+    const memberVerdicts = verdictsOf(member.report);
+    expect(Object.keys(memberVerdicts).sort(), member.output).toEqual([...ids].sort());
+    expect(Object.values(memberVerdicts), member.output).not.toContain('fail');
+    expect(Object.values(memberVerdicts), member.output).not.toContain('error');
+    const get = member.report!.requirements.find((r) => r.id === 'LOCATIONS-API-GET')!;
+    expect(get.verdict).toBe('not-applicable');
+    expect(get.tests.flatMap((t) => t.reasons).join('\n')).toMatch(/forbidden by policy: GET .*fetch_image_location/);
+  } finally {
+    await server.close();
+  }
+});
