@@ -225,22 +225,34 @@ export async function runConformance(argv: string[]): Promise<number> {
     return 2;
   }
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ConformanceReport;
-  const unearned = nothingJudged(report);
-  if (unearned) {
-    complain(`nothing was judged: ${unearned}`);
-    return 2;
-  }
-  // The reporter makes a conformant run exit 0; anything else from Playwright with such a report means it
-  // ended in an error outside the tests (a spec that failed to load, a broken setup or teardown).
-  if (code !== 0 && report.verdict === 'conformant') {
-    complain(`Playwright ended in error (exit ${code}) outside the tests; see the output above`);
-    return 2;
-  }
-  let exit = EXIT_CODE[report.verdict];
+  let gated: number | undefined;
   if (expectations) {
     const differences = gate(report, expectations);
     console.log(describeDifferences(differences, path.relative(ROOT, args.expect!)));
-    exit = differences.length ? 1 : 0;
+    gated = differences.length;
   }
-  return leftovers.length ? 2 : exit;
+  const { exit, complaint } = exitOf({ playwright: code, report, leftovers: leftovers.length, gated });
+  if (complaint) complain(complaint);
+  return exit;
+}
+
+/**
+ * The run's exit code from what Playwright, the report, the final sweep and a baseline gate said: 2 for anything
+ * not earned by a request (nothing judged, Playwright in error, images left behind), else by the verdict or, with a
+ * baseline, 0 exactly when no verdict differs.
+ */
+export function exitOf(o: { playwright: number; report: ConformanceReport; leftovers: number; gated?: number }): {
+  exit: number;
+  complaint?: string;
+} {
+  const unearned = nothingJudged(o.report);
+  if (unearned) return { exit: 2, complaint: `nothing was judged: ${unearned}` };
+  // The reporter makes a conformant run exit 0; anything else from Playwright with such a report means it
+  // ended in an error outside the tests (a spec that failed to load, a broken setup or teardown).
+  if (o.playwright !== 0 && o.report.verdict === 'conformant') {
+    return { exit: 2, complaint: `Playwright ended in error (exit ${o.playwright}) outside the tests; see the output above` };
+  }
+  if (o.leftovers) return { exit: 2 };
+  if (o.gated !== undefined) return { exit: o.gated ? 1 : 0 };
+  return { exit: EXIT_CODE[o.report.verdict] };
 }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { helpText, parseRunArgs } from '../../../cli/run';
+import { exitOf, helpText, parseRunArgs } from '../../../cli/run';
+import type { ConformanceReport } from '../../../reporting/model';
 import { ROOT } from '../../../harness/paths';
 import { VARIABLES } from '../../../harness/variables';
 
@@ -31,4 +32,21 @@ test('--help names every variable, and .env.example documents exactly those', ()
   const family = (n: string) => /^GLANCE_(ADMIN|SERVICE)_OS_/.test(n);
   expect([...names].filter((n) => !documented.has(n)), 'in --help, missing from .env.example').toEqual([]);
   expect([...documented].filter((n) => !names.has(n) && !family(n)), 'in .env.example, missing from --help').toEqual([]);
+});
+
+test('no unearned exit code: nothing judged, Playwright in error, images left behind are all exit 2', () => {
+  const report = (verdict: ConformanceReport['verdict'], counts: Partial<ConformanceReport['summary']>) => {
+    const summary = { pass: 0, fail: 0, 'non-strict': 0, 'not-applicable': 0, error: 0, total: 0, ...counts };
+    return { verdict, summary } as ConformanceReport;
+  };
+  const conformant = report('conformant', { pass: 3, total: 3 });
+  expect(exitOf({ playwright: 1, report: report('conformant', {}), leftovers: 0 })).toEqual({ exit: 2, complaint: expect.stringMatching(/^nothing was judged: no test ran/) });
+  expect(exitOf({ playwright: 0, report: report('conformant', { 'not-applicable': 2, total: 2 }), leftovers: 0 }).exit).toBe(2);
+  expect(exitOf({ playwright: 0, report: conformant, leftovers: 0 })).toEqual({ exit: 0 });
+  expect(exitOf({ playwright: 1, report: conformant, leftovers: 0 })).toEqual({ exit: 2, complaint: expect.stringContaining('Playwright ended in error') });
+  expect(exitOf({ playwright: 0, report: conformant, leftovers: 1 }).exit).toBe(2);
+  const broken = report('non-conformant', { pass: 2, fail: 1, total: 3 });
+  expect(exitOf({ playwright: 1, report: broken, leftovers: 0 })).toEqual({ exit: 1 });
+  expect(exitOf({ playwright: 1, report: broken, leftovers: 0, gated: 0 })).toEqual({ exit: 0 });
+  expect(exitOf({ playwright: 0, report: conformant, leftovers: 0, gated: 2 })).toEqual({ exit: 1 });
 });
