@@ -5,7 +5,8 @@ import { TargetUnusable } from '../harness/errors';
 import { sweepImages } from '../harness/sweeper';
 import { endpointOf, RUN_TAG, runTag } from '../harness/target';
 
-const USAGE = 'usage: glance-conformance cleanup [--run ID]   (without --run: every image the suite left on the target)';
+const USAGE =
+  'usage: glance-conformance cleanup [--run ID]   (without --run: every image the suite left on the target)';
 
 /**
  * `npm run cleanup [-- --run ID]`: deletes the images the suite left on the target — every suite
@@ -14,13 +15,17 @@ const USAGE = 'usage: glance-conformance cleanup [--run ID]   (without --run: ev
 export async function cleanup(argv: string[]): Promise<number> {
   let run: string | undefined;
   try {
-    const { values } = parseArgs({ args: argv, options: { run: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { run: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
     if (values.help) {
       console.log(USAGE);
       return 0;
     }
     run = values.run?.trim();
-    if (values.run !== undefined && !/^[\w.-]+$/.test(run ?? '')) throw new Error(`--run needs a run id, got ${JSON.stringify(values.run)}`);
+    if (values.run !== undefined && !/^[\w.-]+$/.test(run ?? ''))
+      throw new Error(`--run needs a run id, got ${JSON.stringify(values.run)}`);
   } catch (e) {
     console.error(`glance-conformance cleanup: ${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -28,13 +33,17 @@ export async function cleanup(argv: string[]): Promise<number> {
   const tag = run ? runTag(run) : RUN_TAG;
   const config = loadSuiteConfig();
   if (config.target.kind === 'embedded') {
-    console.log('glance-conformance: the embedded reference server keeps nothing between runs; set GLANCE_URL to clean a deployment');
+    console.log(
+      'glance-conformance: the embedded reference server keeps nothing between runs; set GLANCE_URL to clean a deployment',
+    );
     return 0;
   }
   try {
     const session = await authenticate();
     const { deleted, remaining } = await sweepImages(endpointOf(config, session), () => session.token(), tag);
-    console.log(`glance-conformance: deleted ${deleted} image(s) tagged ${tag}${remaining.length ? `; could not delete ${remaining.join(', ')}` : ''}`);
+    console.log(
+      `glance-conformance: deleted ${deleted} image(s) tagged ${tag}${remaining.length ? `; could not delete ${remaining.join(', ')}` : ''}`,
+    );
     return remaining.length ? 1 : 0;
   } catch (e) {
     if (!(e instanceof TargetUnusable)) throw e;

@@ -41,7 +41,13 @@ interface RunArgs {
 }
 
 export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunArgs {
-  const { values, tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const { values, tokens } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   // parseArgs names a short option by its long name, so these are all of ours.
   const ours = new Set(Object.keys(OPTIONS));
   // An unknown option's value arrives as a positional token of its own: both go on, in their order.
@@ -50,7 +56,8 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (playwright.some((a) => /^--trace\b/.test(a))) {
     throw new UsageError('--trace is refused: Playwright traces record request headers, tokens included');
   }
-  if (typeof values.expect === 'boolean' || values.expect === '') throw new UsageError('--expect needs a file: --expect FILE');
+  if (typeof values.expect === 'boolean' || values.expect === '')
+    throw new UsageError('--expect needs a file: --expect FILE');
   for (const flag of ['strict', 'list', 'help'] as const) {
     if (typeof values[flag] === 'string') throw new UsageError(`--${flag} takes no value`);
   }
@@ -89,11 +96,15 @@ export function helpText(): string {
 }
 
 function playwright(args: string[], stdio: 'inherit' | 'pipe', onSignal?: (signal: NodeJS.Signals) => void) {
-  const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'playwright.config.ts'), ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', stdio, 'inherit'],
-    env: process.env,
-  });
+  const child = spawn(
+    process.execPath,
+    [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'playwright.config.ts'), ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', stdio, 'inherit'],
+      env: process.env,
+    },
+  );
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d));
   const forward = (signal: NodeJS.Signals) => {
@@ -137,7 +148,9 @@ async function list(args: string[]): Promise<number> {
   };
   doc.suites?.forEach(walk);
   if (!byRequirement.size) {
-    complain(`no test matches${args.length ? ` ${args.join(' ')}` : ''}${doc.errors?.length ? `: ${doc.errors[0].message?.split('\n')[0]}` : ''}`);
+    complain(
+      `no test matches${args.length ? ` ${args.join(' ')}` : ''}${doc.errors?.length ? `: ${doc.errors[0].message?.split('\n')[0]}` : ''}`,
+    );
     return 2;
   }
   for (const [id, tests] of byRequirement) {
@@ -215,11 +228,14 @@ export async function runConformance(argv: string[]): Promise<number> {
   const { code } = await playwright(args.playwright, 'inherit', (signal) => (interrupted = signal));
   const cleanupHint = `npm run cleanup -- --run ${config.runId} removes what it left`;
   if (interrupted) {
-    complain(`interrupted (${interrupted}) before every requirement was judged; run id ${config.runId} (${cleanupHint})`);
+    complain(
+      `interrupted (${interrupted}) before every requirement was judged; run id ${config.runId} (${cleanupHint})`,
+    );
     return 2;
   }
   const leftovers = readLeftovers(config);
-  if (leftovers.length) complain(`the final sweep could not delete ${leftovers.length} image(s): ${leftovers.join(', ')} (${cleanupHint})`);
+  if (leftovers.length)
+    complain(`the final sweep could not delete ${leftovers.length} image(s): ${leftovers.join(', ')} (${cleanupHint})`);
   if (!fs.existsSync(reportFile)) {
     complain(`the run produced no report (Playwright exited ${code}); see the output above`);
     return 2;
@@ -250,7 +266,10 @@ export function exitOf(o: { playwright: number; report: ConformanceReport; lefto
   // The reporter makes a conformant run exit 0; anything else from Playwright with such a report means it
   // ended in an error outside the tests (a spec that failed to load, a broken setup or teardown).
   if (o.playwright !== 0 && o.report.verdict === 'conformant') {
-    return { exit: 2, complaint: `Playwright ended in error (exit ${o.playwright}) outside the tests; see the output above` };
+    return {
+      exit: 2,
+      complaint: `Playwright ended in error (exit ${o.playwright}) outside the tests; see the output above`,
+    };
   }
   if (o.leftovers) return { exit: 2 };
   if (o.gated !== undefined) return { exit: o.gated ? 1 : 0 };

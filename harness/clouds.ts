@@ -79,14 +79,17 @@ const isObject = (v: unknown): v is Entry => typeof v === 'object' && v !== null
 
 export function deepMerge(base: Entry, over: Entry): Entry {
   const out: Entry = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Entry, v) : v;
+  for (const [k, v] of Object.entries(over))
+    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Entry, v) : v;
   return out;
 }
 
 function cloudEntry(name: string, env: NodeJS.ProcessEnv): { entry: Entry; file: string } {
   const file = cloudsFiles(env).find((p) => fs.existsSync(p));
   if (!file) {
-    throw new TargetUnusable(`OS_CLOUD=${name} is set but no clouds.yaml was found (looked in ${cloudsFiles(env).join(', ')})`);
+    throw new TargetUnusable(
+      `OS_CLOUD=${name} is set but no clouds.yaml was found (looked in ${cloudsFiles(env).join(', ')})`,
+    );
   }
   const entry = readClouds(file)[name];
   if (!isObject(entry)) throw new TargetUnusable(`cloud "${name}" is not defined in ${file}`);
@@ -160,7 +163,9 @@ export function resolveCloud(env: NodeJS.ProcessEnv = process.env): CloudConfig 
     interface: (fromEnv(env, 'OS_INTERFACE', 'OS_ENDPOINT_TYPE') ?? inCloud('interface'))?.value ?? 'public',
     region: (fromEnv(env, 'OS_REGION_NAME') ?? inCloud('region_name'))?.value,
     endpointOverride:
-      fromEnv(env, 'OS_ENDPOINT', 'OS_IMAGE_ENDPOINT_OVERRIDE') ?? inCloud('image_endpoint_override') ?? inCloud('endpoint_override'),
+      fromEnv(env, 'OS_ENDPOINT', 'OS_IMAGE_ENDPOINT_OVERRIDE') ??
+      inCloud('image_endpoint_override') ??
+      inCloud('endpoint_override'),
     cacert: fromEnv(env, 'OS_CACERT') ?? inCloud('cacert'),
     insecure,
     cert: fromEnv(env, 'OS_CERT') ?? inCloud('cert'),

@@ -34,8 +34,14 @@ function proxyVariable(env: NodeJS.ProcessEnv, name: string): Sourced<string> | 
   return undefined;
 }
 
-export function httpSettings(env: NodeJS.ProcessEnv = process.env, cloud: CloudConfig = resolveCloud(env)): HttpSettings {
-  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').split(/[\s,]+/).map((e) => e.trim().toLowerCase()).filter(Boolean);
+export function httpSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  cloud: CloudConfig = resolveCloud(env),
+): HttpSettings {
+  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '')
+    .split(/[\s,]+/)
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
   return {
     cacert: cloud.cacert,
     insecure: cloud.insecure,
@@ -76,7 +82,9 @@ function readSetting(setting: Sourced<string> | undefined, what: string): Buffer
   try {
     return fs.readFileSync(setting.value);
   } catch (e) {
-    throw new TargetUnusable(`${setting.from}=${setting.value}: cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? e})`);
+    throw new TargetUnusable(
+      `${setting.from}=${setting.value}: cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? e})`,
+    );
   }
 }
 
@@ -109,8 +117,15 @@ export interface HttpAnswer {
 export const RETRY_DELAYS_MS = [100, 400, 1000, 2000];
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 const CONNECTION_ERRORS = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 const codeOf = (e: unknown): string | undefined => {
@@ -121,12 +136,20 @@ const codeOf = (e: unknown): string | undefined => {
 export const isConnectionError = (e: unknown) => CONNECTION_ERRORS.has(codeOf(e) ?? '');
 
 const UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
 ]);
 const CLIENT_CERT_REFUSED = new Set([
-  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
-  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
 ]);
 
 /** One line naming what went wrong and, for TLS and proxies, the variable that fixes it. */
@@ -135,8 +158,10 @@ export function describeNetworkError(e: unknown): string {
   if (err?.name === 'TimeoutError') return 'timed out';
   const code = codeOf(e);
   if (code && UNTRUSTED.has(code)) {
-    return `${code}: the server's certificate is not signed by a CA this suite trusts — set OS_CACERT (cacert in ` +
-      'clouds.yaml) to the CA file that signed it, or OS_INSECURE=true to skip verification';
+    return (
+      `${code}: the server's certificate is not signed by a CA this suite trusts — set OS_CACERT (cacert in ` +
+      'clouds.yaml) to the CA file that signed it, or OS_INSECURE=true to skip verification'
+    );
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return `${code}: ${err.message ?? err.cause?.message} — use the host name the certificate names, or OS_INSECURE=true`;
@@ -145,8 +170,10 @@ export function describeNetworkError(e: unknown): string {
     return `${code}: the server's certificate is outside its validity period (OS_INSECURE=true skips verification)`;
   }
   if (code && CLIENT_CERT_REFUSED.has(code)) {
-    return `${code}: the server refused the TLS handshake — it wants a client certificate it accepts: set OS_CERT and ` +
-      'OS_KEY (cert and key in clouds.yaml)';
+    return (
+      `${code}: the server refused the TLS handshake — it wants a client certificate it accepts: set OS_CERT and ` +
+      'OS_KEY (cert and key in clouds.yaml)'
+    );
   }
   if (/Proxy response \((\d+)\)/.test(err?.message ?? '')) return `the proxy refused the tunnel: ${err.message}`;
   return code || err?.cause?.message || err?.message || String(e);
@@ -170,7 +197,12 @@ export class HttpLayer {
     this.direct = new Agent({ connect: tls });
     // Plain http goes to the proxy in absolute form; https through a CONNECT tunnel.
     if (settings.httpProxy) {
-      this.httpProxy = new ProxyAgent({ uri: settings.httpProxy.value, proxyTunnel: false, requestTls: tls, proxyTls: tls });
+      this.httpProxy = new ProxyAgent({
+        uri: settings.httpProxy.value,
+        proxyTunnel: false,
+        requestTls: tls,
+        proxyTls: tls,
+      });
     }
     if (settings.httpsProxy) {
       this.httpsProxy = new ProxyAgent({ uri: settings.httpsProxy.value, requestTls: tls, proxyTls: tls });
@@ -194,10 +226,12 @@ export class HttpLayer {
     for (let attempt = 0; ; attempt++) {
       try {
         const answer = await this.once(req);
-        if (answer.bodyFailure && attempt < retries.length) throw Object.assign(new Error(answer.bodyFailure), { code: 'UND_ERR_SOCKET' });
+        if (answer.bodyFailure && attempt < retries.length)
+          throw Object.assign(new Error(answer.bodyFailure), { code: 'UND_ERR_SOCKET' });
         return answer;
       } catch (e) {
-        if (attempt >= retries.length || !isConnectionError(e) || req.signal?.aborted) throw await this.diagnose(req.url, e);
+        if (attempt >= retries.length || !isConnectionError(e) || req.signal?.aborted)
+          throw await this.diagnose(req.url, e);
         await sleep(retries[attempt]);
       }
     }
@@ -213,7 +247,12 @@ export class HttpLayer {
     const closedEarly = codeOf(e) === 'UND_ERR_SOCKET' || codeOf(e) === 'ECONNRESET';
     if (url.protocol !== 'https:' || !closedEarly || this.proxyFor(url)) return e;
     const alert = await new Promise<unknown>((resolve) => {
-      const socket = tls.connect({ ...this.tls, host: url.hostname, port: Number(url.port) || 443, servername: isIP(url.hostname) ? undefined : url.hostname });
+      const socket = tls.connect({
+        ...this.tls,
+        host: url.hostname,
+        port: Number(url.port) || 443,
+        servername: isIP(url.hostname) ? undefined : url.hostname,
+      });
       const done = (found: unknown) => {
         socket.destroy();
         resolve(found);
@@ -245,7 +284,8 @@ export class HttpLayer {
       return Buffer.alloc(0);
     });
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    for (const [k, v] of Object.entries(res.headers))
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     return { status: res.statusCode, headers, body, bodyFailure };
   }
 
@@ -253,7 +293,8 @@ export class HttpLayer {
   describe(url: string): string[] {
     const lines: string[] = [];
     const s = this.settings;
-    if (s.insecure?.value) lines.push(`TLS certificate verification is OFF (${s.insecure.from}): the target's identity is not checked`);
+    if (s.insecure?.value)
+      lines.push(`TLS certificate verification is OFF (${s.insecure.from}): the target's identity is not checked`);
     if (s.cacert) lines.push(`TLS: trusting the CA in ${s.cacert.value} (${s.cacert.from})`);
     if (s.cert) lines.push(`TLS: client certificate ${s.cert.value} (${s.cert.from})`);
     const proxy = this.proxyFor(new URL(url));
@@ -262,7 +303,8 @@ export class HttpLayer {
   }
 }
 
-const isStream = (body: HttpRequest['body']): boolean => typeof body === 'object' && body !== null && !Buffer.isBuffer(body);
+const isStream = (body: HttpRequest['body']): boolean =>
+  typeof body === 'object' && body !== null && !Buffer.isBuffer(body);
 
 /** A proxy URL without its credentials. */
 export function publicProxy(url: string): string {

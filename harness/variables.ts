@@ -12,15 +12,25 @@ export const VARIABLE_GROUPS: Array<{ title: string; variables: Variable[] }> = 
     title: 'Target (any of these set: that deployment is judged; none set: the embedded reference server)',
     variables: [
       { name: 'GLANCE_URL', meaning: 'base URL of the Image API (no /v2); overrides the catalog' },
-      { name: 'OS_ENDPOINT', meaning: 'the same, OpenStack client style (also OS_IMAGE_ENDPOINT_OVERRIDE, endpoint_override)' },
+      {
+        name: 'OS_ENDPOINT',
+        meaning: 'the same, OpenStack client style (also OS_IMAGE_ENDPOINT_OVERRIDE, endpoint_override)',
+      },
       { name: 'OS_IMAGE_ENDPOINT_OVERRIDE', meaning: 'the image endpoint, as openstacksdk names it' },
-      { name: 'GLANCE_LOCATION_URLS', meaning: 'http(s) URLs the target can fetch, for location tests (default: served by the suite)' },
+      {
+        name: 'GLANCE_LOCATION_URLS',
+        meaning: 'http(s) URLs the target can fetch, for location tests (default: served by the suite)',
+      },
     ],
   },
   {
-    title: 'Authentication (OpenStack client conventions: OS_CLOUD picks a clouds.yaml entry, OS_* variables win over it)',
+    title:
+      'Authentication (OpenStack client conventions: OS_CLOUD picks a clouds.yaml entry, OS_* variables win over it)',
     variables: [
-      { name: 'OS_CLOUD', meaning: 'entry of clouds.yaml/.yml/.json (./, ~/.config/openstack/, /etc/openstack/), secure.yaml merged' },
+      {
+        name: 'OS_CLOUD',
+        meaning: 'entry of clouds.yaml/.yml/.json (./, ~/.config/openstack/, /etc/openstack/), secure.yaml merged',
+      },
       { name: 'OS_CLIENT_CONFIG_FILE', meaning: 'a clouds.yaml to read first' },
       { name: 'OS_CLIENT_SECURE_FILE', meaning: 'a secure.yaml to read first' },
       { name: 'OS_AUTH_TYPE', meaning: 'password, v3password, token, v3token, v3applicationcredential, none, noauth' },
@@ -46,20 +56,32 @@ export const VARIABLE_GROUPS: Array<{ title: string; variables: Variable[] }> = 
       { name: 'OS_INTERFACE', meaning: 'catalog interface: public (default), internal, admin' },
       { name: 'OS_ENDPOINT_TYPE', meaning: 'old name of OS_INTERFACE' },
       { name: 'OS_REGION_NAME', meaning: 'catalog region' },
-      { name: 'GLANCE_ADMIN_OS_CLOUD', meaning: 'optional admin identity, used only to deactivate images (any GLANCE_ADMIN_OS_*)' },
-      { name: 'GLANCE_SERVICE_OS_CLOUD', meaning: 'optional service identity for the API 2.17 location calls (any GLANCE_SERVICE_OS_*)' },
+      {
+        name: 'GLANCE_ADMIN_OS_CLOUD',
+        meaning: 'optional admin identity, used only to deactivate images (any GLANCE_ADMIN_OS_*)',
+      },
+      {
+        name: 'GLANCE_SERVICE_OS_CLOUD',
+        meaning: 'optional service identity for the API 2.17 location calls (any GLANCE_SERVICE_OS_*)',
+      },
     ],
   },
   {
     title: 'TLS and proxies (one setting for the target, Keystone and every other request of the suite)',
     variables: [
       { name: 'OS_CACERT', meaning: 'CA file to trust instead of the system CAs (cacert in clouds.yaml)' },
-      { name: 'OS_INSECURE', meaning: 'true: no certificate verification, said in the output and report (verify: false)' },
+      {
+        name: 'OS_INSECURE',
+        meaning: 'true: no certificate verification, said in the output and report (verify: false)',
+      },
       { name: 'OS_CERT', meaning: 'client certificate (PEM; may hold the key too) (cert in clouds.yaml)' },
       { name: 'OS_KEY', meaning: 'its private key (key in clouds.yaml)' },
       { name: 'HTTPS_PROXY', meaning: 'proxy for https URLs, through CONNECT (https_proxy wins when both are set)' },
       { name: 'HTTP_PROXY', meaning: 'proxy for http URLs, absolute-form requests (http_proxy wins)' },
-      { name: 'NO_PROXY', meaning: 'hosts, .domains, host:port, IPs, CIDRs or * that bypass the proxy; nothing else does' },
+      {
+        name: 'NO_PROXY',
+        meaning: 'hosts, .domains, host:port, IPs, CIDRs or * that bypass the proxy; nothing else does',
+      },
     ],
   },
   {
@@ -72,7 +94,10 @@ export const VARIABLE_GROUPS: Array<{ title: string; variables: Variable[] }> = 
   {
     title: 'Run',
     variables: [
-      { name: 'GLANCE_CONFORMANCE_RUN_ID', meaning: 'the run id images are tagged with (default: date + random); shards share one' },
+      {
+        name: 'GLANCE_CONFORMANCE_RUN_ID',
+        meaning: 'the run id images are tagged with (default: date + random); shards share one',
+      },
       { name: 'CONFORMANCE_REPORT_DIR', meaning: 'where the reports go (default reports/)' },
       { name: 'CONFORMANCE_OUTPUT_DIR', meaning: "Playwright's output (default test-results/conformance)" },
       { name: 'CONFORMANCE_WORKERS', meaning: 'parallel workers (default 4)' },

@@ -23,7 +23,10 @@ async function plant(run: string, count: number): Promise<void> {
     const res = await fetch(`${reference.url}/v2/images`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `glance-conformance ${run} left behind ${i}`, tags: ['glance-conformance', tagOf(run)] }),
+      body: JSON.stringify({
+        name: `glance-conformance ${run} left behind ${i}`,
+        tags: ['glance-conformance', tagOf(run)],
+      }),
     });
     expect(res.status).toBe(201);
   }
@@ -67,7 +70,10 @@ test('cleanup --run=A and --run A sweep run A only, while run B goes on undistur
 test('--run without an id is a usage error (exit 2) that deletes nothing', async () => {
   const a = `field-bare-${Date.now().toString(36)}`;
   await plant(a, 2);
-  for (const args of [['cleanup', '--run'], ['cleanup', '--run=']]) {
+  for (const args of [
+    ['cleanup', '--run'],
+    ['cleanup', '--run='],
+  ]) {
     const sweep = await runSuite({ GLANCE_URL: reference.url }, args);
     expect(sweep.exitCode, sweep.output).toBe(2);
     expect(sweep.output).toContain('usage: glance-conformance cleanup [--run ID]');

@@ -45,10 +45,19 @@ test('--list prints the requirements and their tests and writes no report', asyn
   expect(fs.readdirSync(dir)).toEqual([]);
 });
 
-test('run --help prints our options and every variable, not Playwright\'s help', async () => {
+test("run --help prints our options and every variable, not Playwright's help", async () => {
   const run = await runSuite({}, ['run', '--help']);
   expect(run.exitCode).toBe(0);
-  for (const text of ['--expect FILE', '--list', '--strict', 'GLANCE_URL', 'OS_CACERT', 'HTTPS_PROXY', 'NO_PROXY', 'OS_AUTH_TYPE']) {
+  for (const text of [
+    '--expect FILE',
+    '--list',
+    '--strict',
+    'GLANCE_URL',
+    'OS_CACERT',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'OS_AUTH_TYPE',
+  ]) {
     expect(run.output).toContain(text);
   }
   expect(run.output).not.toContain('--max-failures');
@@ -64,7 +73,9 @@ test('the first line names the embedded reference server plainly', async () => {
 test('OS_AUTH_TYPE=noauth + OS_ENDPOINT judges that endpoint, named on the first line', async () => {
   const run = await runSuite({ OS_AUTH_TYPE: 'noauth', OS_ENDPOINT: reference.url }, SLICE);
   expect(run.exitCode, run.output).toBe(0);
-  expect(firstLine(run.output)).toContain(`glance-conformance: target: ${reference.url} (OS_ENDPOINT) → ${reference.url} (`);
+  expect(firstLine(run.output)).toContain(
+    `glance-conformance: target: ${reference.url} (OS_ENDPOINT) → ${reference.url} (`,
+  );
   expect(run.report!.target).toMatchObject({ kind: 'remote', url: reference.url });
 });
 
@@ -82,25 +93,31 @@ test('a target variable set but unusable is exit 2 with the reason, never the em
   }
 });
 
-test('OS_CLOUD + OS_PASSWORD logs in with the environment\'s password; an unsupported auth_type is named', async () => {
+test("OS_CLOUD + OS_PASSWORD logs in with the environment's password; an unsupported auth_type is named", async () => {
   const file = path.join(fieldStateDir('clouds'), 'clouds.yaml');
-  fs.writeFileSync(file, [
-    'clouds:',
-    '  mine:',
-    '    auth:',
-    `      auth_url: ${keystone.authUrl}`,
-    '      username: demo',
-    '      project_name: demo',
-    '  sso:',
-    '    auth_type: v3oidcpassword',
-    '    auth:',
-    `      auth_url: ${keystone.authUrl}`,
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      'clouds:',
+      '  mine:',
+      '    auth:',
+      `      auth_url: ${keystone.authUrl}`,
+      '      username: demo',
+      '      project_name: demo',
+      '  sso:',
+      '    auth_type: v3oidcpassword',
+      '    auth:',
+      `      auth_url: ${keystone.authUrl}`,
+      '',
+    ].join('\n'),
+  );
   keystone.logins.length = 0;
   const run = await runSuite({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: 'from-env' }, SLICE);
   expect(run.exitCode, run.output).toBe(0);
-  expect(keystone.logins[0]).toMatchObject({ methods: ['password'], password: { user: { name: 'demo', password: 'from-env' } } });
+  expect(keystone.logins[0]).toMatchObject({
+    methods: ['password'],
+    password: { user: { name: 'demo', password: 'from-env' } },
+  });
   expect(run.output).not.toContain('from-env');
   const sso = await runSuite({ OS_CLOUD: 'sso', OS_CLIENT_CONFIG_FILE: file }, SLICE);
   expect(sso.exitCode).toBe(2);

@@ -26,7 +26,9 @@ test.afterAll(async () => {
 });
 
 const lostRequest = (r: RequirementReport) =>
-  r.tests.some((t) => t.evidence?.some((x) => !x.response && x.failure) || t.reasons.some((why) => /got no answer/.test(why)));
+  r.tests.some(
+    (t) => t.evidence?.some((x) => !x.response && x.failure) || t.reasons.some((why) => /got no answer/.test(why)),
+  );
 
 test('dropped connections: only requirements whose unrepeatable request was lost change (to error); 0 images remain', async () => {
   const clean = await runSuite({ GLANCE_URL: reference.url });
@@ -34,7 +36,12 @@ test('dropped connections: only requirements whose unrepeatable request was lost
 
   const run = await runSuite({ GLANCE_URL: flaky.url });
   expect(flaky.dropped.length, 'the proxy dropped requests during the run').toBeGreaterThan(5);
-  test.info().annotations.push({ type: 'dropped', description: `${flaky.dropped.length} of ${flaky.count()} requests: ${flaky.dropped.join(', ')}` });
+  test
+    .info()
+    .annotations.push({
+      type: 'dropped',
+      description: `${flaky.dropped.length} of ${flaky.count()} requests: ${flaky.dropped.join(', ')}`,
+    });
 
   const before = verdictsOf(clean.report);
   const changed = run.report!.requirements.filter((r) => r.verdict !== before[r.id]);
@@ -48,6 +55,8 @@ test('dropped connections: only requirements whose unrepeatable request was lost
 
   expect(run.exitCode).toBe(changed.length ? 2 : 0);
   expect(run.output).not.toContain('could not delete');
-  const left = await fetch(`${reference.url}/v2/images?limit=100`).then((r) => r.json() as Promise<{ images: unknown[] }>);
+  const left = await fetch(`${reference.url}/v2/images?limit=100`).then(
+    (r) => r.json() as Promise<{ images: unknown[] }>,
+  );
   expect(left.images, 'images left on the target').toEqual([]);
 });

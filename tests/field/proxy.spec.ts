@@ -44,13 +44,18 @@ async function through(run: () => Promise<unknown>): Promise<string[]> {
 
 test('HTTP_PROXY: every request to an http target goes through the proxy in absolute form', async () => {
   let exitCode = -1;
-  const seen = await through(async () => ({ exitCode } = await runSuite({ GLANCE_URL: reference.url, HTTP_PROXY: proxy.url }, SLICE)));
+  const seen = await through(
+    async () => ({ exitCode } = await runSuite({ GLANCE_URL: reference.url, HTTP_PROXY: proxy.url }, SLICE)),
+  );
   expect(exitCode).toBe(0);
   expect(seen).toContain(`GET ${reference.url}/versions`);
   expect(seen.some((r) => r.startsWith(`POST ${reference.url}/v2/images`))).toBe(true);
   expect(seen.some((r) => r.startsWith(`PUT ${reference.url}/v2/images/`))).toBe(true);
   expect(seen.some((r) => r.startsWith(`DELETE ${reference.url}/v2/images/`))).toBe(true);
-  expect(seen.every((r) => r.includes(` ${reference.url}/`)), seen.join('\n')).toBe(true);
+  expect(
+    seen.every((r) => r.includes(` ${reference.url}/`)),
+    seen.join('\n'),
+  ).toBe(true);
 });
 
 test('https_proxy (lower case) for an https target and its Keystone: CONNECT tunnels, and the report names the proxy', async () => {
@@ -58,25 +63,47 @@ test('https_proxy (lower case) for an https target and its Keystone: CONNECT tun
   const keystoneHost = new URL(keystone.authUrl).host;
   let run: Awaited<ReturnType<typeof runSuite>> | undefined;
   const seen = await through(async () => {
-    run = await runSuite({
-      OS_AUTH_URL: keystone.authUrl, OS_USERNAME: 'demo', OS_PASSWORD: 'pw', OS_PROJECT_NAME: 'demo', OS_CACERT: pki.ca,
-      https_proxy: proxy.url, http_proxy: proxy.url,
-    }, SLICE);
+    run = await runSuite(
+      {
+        OS_AUTH_URL: keystone.authUrl,
+        OS_USERNAME: 'demo',
+        OS_PASSWORD: 'pw',
+        OS_PROJECT_NAME: 'demo',
+        OS_CACERT: pki.ca,
+        https_proxy: proxy.url,
+        http_proxy: proxy.url,
+      },
+      SLICE,
+    );
   });
   expect(run!.exitCode, run!.output.slice(-3000)).toBe(0);
   expect(run!.output).toContain(`proxy: ${proxy.url} (https_proxy)`);
   expect(run!.report!.target?.transport?.proxy).toBe(proxy.url);
   expect(seen).toContain(`CONNECT ${target}`);
   expect(seen).toContain(`POST ${keystone.authUrl}/auth/tokens`);
-  expect(seen.every((r) => r === `CONNECT ${target}` || r.startsWith(`POST http://${keystoneHost}/`)), seen.join('\n')).toBe(true);
+  expect(
+    seen.every((r) => r === `CONNECT ${target}` || r.startsWith(`POST http://${keystoneHost}/`)),
+    seen.join('\n'),
+  ).toBe(true);
 });
 
 test('NO_PROXY: nothing goes through the proxy', async () => {
   let exitCode = -1;
-  const seen = await through(async () => ({ exitCode } = await runSuite({
-    OS_AUTH_URL: keystone.authUrl, OS_USERNAME: 'demo', OS_PASSWORD: 'pw', OS_CACERT: pki.ca,
-    HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: 'example.org,127.0.0.1',
-  }, SLICE)));
+  const seen = await through(
+    async () =>
+      ({ exitCode } = await runSuite(
+        {
+          OS_AUTH_URL: keystone.authUrl,
+          OS_USERNAME: 'demo',
+          OS_PASSWORD: 'pw',
+          OS_CACERT: pki.ca,
+          HTTPS_PROXY: proxy.url,
+          HTTP_PROXY: proxy.url,
+          NO_PROXY: 'example.org,127.0.0.1',
+        },
+        SLICE,
+      )),
+  );
   expect(exitCode).toBe(0);
   expect(seen).toEqual([]);
 });

@@ -45,7 +45,9 @@ function expectPassed(run: SuiteRun): void {
 /** Exit 2 before any test, with one line that says what to set. */
 function expectRefused(run: SuiteRun, names: RegExp): void {
   expect(run.exitCode, run.output).toBe(2);
-  const complaint = run.output.split('\n').filter((l) => l.startsWith('glance-conformance: ') && !l.includes('target:'));
+  const complaint = run.output
+    .split('\n')
+    .filter((l) => l.startsWith('glance-conformance: ') && !l.includes('target:'));
   expect(complaint, run.output).toHaveLength(1);
   expect(complaint[0]).toMatch(names);
   expect(run.output).not.toMatch(/^\s+at /m);
@@ -55,11 +57,18 @@ function expectRefused(run: SuiteRun, names: RegExp): void {
 test('private CA given in OS_CACERT: the run passes, and the report names the CA', async () => {
   const run = await runSuite({ GLANCE_URL: terminator.url, OS_CACERT: pki.ca }, SLICE);
   expectPassed(run);
-  expect(run.report!.target).toMatchObject({ url: terminator.url, insecure: false, transport: { cacert: pki.ca, clientCertificate: false } });
+  expect(run.report!.target).toMatchObject({
+    url: terminator.url,
+    insecure: false,
+    transport: { cacert: pki.ca, clientCertificate: false },
+  });
 });
 
 test('no CA: exit 2 with one line naming OS_CACERT', async () => {
-  expectRefused(await runSuite({ GLANCE_URL: terminator.url }, SLICE), /UNABLE_TO_VERIFY_LEAF_SIGNATURE.*set OS_CACERT/);
+  expectRefused(
+    await runSuite({ GLANCE_URL: terminator.url }, SLICE),
+    /UNABLE_TO_VERIFY_LEAF_SIGNATURE.*set OS_CACERT/,
+  );
 });
 
 test('a CA that did not sign the certificate is not enough', async () => {
@@ -74,25 +83,34 @@ test('OS_INSECURE passes, and the output and conformance.json say verification w
 });
 
 test('a terminator that requires client certificates: OS_CERT/OS_KEY pass, without them exit 2 naming them', async () => {
-  const run = await runSuite({ GLANCE_URL: mutual.url, OS_CACERT: pki.ca, OS_CERT: pki.clientCert, OS_KEY: pki.clientKey }, SLICE);
+  const run = await runSuite(
+    { GLANCE_URL: mutual.url, OS_CACERT: pki.ca, OS_CERT: pki.clientCert, OS_KEY: pki.clientKey },
+    SLICE,
+  );
   expectPassed(run);
   expect(run.report!.target?.transport).toMatchObject({ clientCertificate: true });
-  expectRefused(await runSuite({ GLANCE_URL: mutual.url, OS_CACERT: pki.ca }, SLICE), /client certificate.*OS_CERT and OS_KEY/);
+  expectRefused(
+    await runSuite({ GLANCE_URL: mutual.url, OS_CACERT: pki.ca }, SLICE),
+    /client certificate.*OS_CERT and OS_KEY/,
+  );
 });
 
 test('the same from clouds.yaml: auth_type none, endpoint_override, cacert, cert and key', async () => {
   const dir = fs.mkdtempSync(path.join(pki.dir, 'clouds-'));
   const file = path.join(dir, 'clouds.yaml');
-  fs.writeFileSync(file, [
-    'clouds:',
-    '  behind-tls:',
-    '    auth_type: none',
-    `    endpoint_override: ${mutual.url}`,
-    `    cacert: ${pki.ca}`,
-    `    cert: ${pki.clientCert}`,
-    `    key: ${pki.clientKey}`,
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      'clouds:',
+      '  behind-tls:',
+      '    auth_type: none',
+      `    endpoint_override: ${mutual.url}`,
+      `    cacert: ${pki.ca}`,
+      `    cert: ${pki.clientCert}`,
+      `    key: ${pki.clientKey}`,
+      '',
+    ].join('\n'),
+  );
   const run = await runSuite({ OS_CLOUD: 'behind-tls', OS_CLIENT_CONFIG_FILE: file }, SLICE);
   expectPassed(run);
   expect(run.output).toContain(`target: ${mutual.url} (endpoint_override in OS_CLOUD=behind-tls`);

@@ -17,23 +17,38 @@ export interface Terminator extends Daemon {
 }
 
 /** stunnel4 in front of a plain-http upstream; `requireClientCert` makes it refuse clients without one from the CA. */
-export async function startTls(stateDir: string, upstream: string, pki: Pki, requireClientCert = false): Promise<Terminator> {
+export async function startTls(
+  stateDir: string,
+  upstream: string,
+  pki: Pki,
+  requireClientCert = false,
+): Promise<Terminator> {
   const port = await freePort();
   const { port: upstreamPort, hostname } = new URL(upstream);
   const name = requireClientCert ? 'stunnel-mtls' : 'stunnel';
   const conf = path.join(stateDir, `${name}.conf`);
-  fs.writeFileSync(conf, [
-    'foreground = yes',
-    'pid =',
-    '[glance]',
-    `accept = 127.0.0.1:${port}`,
-    `connect = ${hostname}:${upstreamPort}`,
-    `cert = ${pki.serverCert}`,
-    `key = ${pki.serverKey}`,
-    ...(requireClientCert ? [`CAfile = ${pki.ca}`, 'requireCert = yes', 'verifyChain = yes'] : []),
-    '',
-  ].join('\n'));
-  const daemon = await startDaemon({ name, command: 'stunnel4', args: [conf], stateDir, ready: { port }, timeoutMs: 20_000 });
+  fs.writeFileSync(
+    conf,
+    [
+      'foreground = yes',
+      'pid =',
+      '[glance]',
+      `accept = 127.0.0.1:${port}`,
+      `connect = ${hostname}:${upstreamPort}`,
+      `cert = ${pki.serverCert}`,
+      `key = ${pki.serverKey}`,
+      ...(requireClientCert ? [`CAfile = ${pki.ca}`, 'requireCert = yes', 'verifyChain = yes'] : []),
+      '',
+    ].join('\n'),
+  );
+  const daemon = await startDaemon({
+    name,
+    command: 'stunnel4',
+    args: [conf],
+    stateDir,
+    ready: { port },
+    timeoutMs: 20_000,
+  });
   return { ...daemon, url: `https://127.0.0.1:${port}` };
 }
 
@@ -47,22 +62,35 @@ export interface ForwardProxy extends Daemon {
 export async function startProxy(stateDir: string): Promise<ForwardProxy> {
   const port = await freePort();
   const conf = path.join(stateDir, 'tinyproxy.conf');
-  fs.writeFileSync(conf, [
-    `Port ${port}`,
-    'Listen 127.0.0.1',
-    'Timeout 120',
-    'LogLevel Connect',
-    'MaxClients 100',
-    'Allow 127.0.0.1',
-    'DisableViaHeader Yes',
-    '',
-  ].join('\n'));
-  const daemon = await startDaemon({ name: 'tinyproxy', command: 'tinyproxy', args: ['-d', '-c', conf], stateDir, ready: { port }, timeoutMs: 20_000 });
+  fs.writeFileSync(
+    conf,
+    [
+      `Port ${port}`,
+      'Listen 127.0.0.1',
+      'Timeout 120',
+      'LogLevel Connect',
+      'MaxClients 100',
+      'Allow 127.0.0.1',
+      'DisableViaHeader Yes',
+      '',
+    ].join('\n'),
+  );
+  const daemon = await startDaemon({
+    name: 'tinyproxy',
+    command: 'tinyproxy',
+    args: ['-d', '-c', conf],
+    stateDir,
+    ready: { port },
+    timeoutMs: 20_000,
+  });
   return {
     ...daemon,
     url: `http://127.0.0.1:${port}`,
-    requests: () => fs.readFileSync(daemon.log, 'utf8').split('\n')
-      .map((line) => /Request \(file descriptor \d+\): (\S+ \S+)/.exec(line)?.[1])
-      .filter((r): r is string => Boolean(r)),
+    requests: () =>
+      fs
+        .readFileSync(daemon.log, 'utf8')
+        .split('\n')
+        .map((line) => /Request \(file descriptor \d+\): (\S+ \S+)/.exec(line)?.[1])
+        .filter((r): r is string => Boolean(r)),
   };
 }

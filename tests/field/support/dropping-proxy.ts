@@ -25,10 +25,13 @@ export async function startDroppingProxy(upstream: string, every: number): Promi
       req.socket.resetAndDestroy();
       return;
     }
-    const out = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const out = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     out.on('error', () => res.destroy());
     res.on('close', () => out.destroy());
     req.pipe(out);
@@ -38,9 +41,10 @@ export async function startDroppingProxy(upstream: string, every: number): Promi
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     dropped,
     count: () => seen,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

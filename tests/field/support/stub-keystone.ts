@@ -22,17 +22,24 @@ export async function startStubKeystone(imageUrl: string): Promise<StubKeystone>
       logins.push(JSON.parse(text).auth.identity);
       const now = Date.now();
       const catalog = [{ type: 'image', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: imageUrl }] }];
-      const token = { issued_at: new Date(now).toISOString(), expires_at: new Date(now + 3600_000).toISOString(), catalog };
-      res.writeHead(201, { 'content-type': 'application/json', 'x-subject-token': 'stub-token' }).end(JSON.stringify({ token }));
+      const token = {
+        issued_at: new Date(now).toISOString(),
+        expires_at: new Date(now + 3600_000).toISOString(),
+        catalog,
+      };
+      res
+        .writeHead(201, { 'content-type': 'application/json', 'x-subject-token': 'stub-token' })
+        .end(JSON.stringify({ token }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     authUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v3`,
     logins,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

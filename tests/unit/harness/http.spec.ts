@@ -13,14 +13,20 @@ async function listen(server: http.Server): Promise<string> {
   return `${server instanceof https.Server ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const close = (server: http.Server) => new Promise<void>((resolve) => {
-  server.closeAllConnections();
-  server.close(() => resolve());
-});
+const close = (server: http.Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 test.describe('proxy settings', () => {
   test('lower-case proxy variables win; a bare host:port is an http proxy', () => {
-    const s = settings({ HTTPS_PROXY: 'http://upper:1', https_proxy: 'lower:3128', HTTP_PROXY: 'http://p:8080', NO_PROXY: 'a, .b' });
+    const s = settings({
+      HTTPS_PROXY: 'http://upper:1',
+      https_proxy: 'lower:3128',
+      HTTP_PROXY: 'http://p:8080',
+      NO_PROXY: 'a, .b',
+    });
     expect(s.httpsProxy).toEqual({ value: 'http://lower:3128', from: 'https_proxy' });
     expect(s.httpProxy).toEqual({ value: 'http://p:8080', from: 'HTTP_PROXY' });
     expect(s.noProxy).toEqual(['a', '.b']);
@@ -86,7 +92,9 @@ test.describe('retries', () => {
   });
 
   test('a request under judgement is sent once', async () => {
-    await expect(layer().request({ method: 'GET', url: `${base}/b` })).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/) });
+    await expect(layer().request({ method: 'GET', url: `${base}/b` })).rejects.toMatchObject({
+      code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/),
+    });
     expect(requests).toEqual(['GET /b']);
   });
 
@@ -125,7 +133,10 @@ test.describe('TLS', () => {
     const tls = { cert: fs.readFileSync(pki.serverCert), key: fs.readFileSync(pki.serverKey) };
     server = https.createServer(tls, (_req, res) => res.end('secure'));
     base = await listen(server);
-    mutual = https.createServer({ ...tls, ca: fs.readFileSync(pki.ca), requestCert: true, rejectUnauthorized: true }, (_req, res) => res.end('mutual'));
+    mutual = https.createServer(
+      { ...tls, ca: fs.readFileSync(pki.ca), requestCert: true, rejectUnauthorized: true },
+      (_req, res) => res.end('mutual'),
+    );
     mutualBase = await listen(mutual);
   });
   test.afterAll(async () => {
@@ -139,23 +150,33 @@ test.describe('TLS', () => {
   });
 
   test('OS_CACERT trusts the private CA; another CA is not enough', async () => {
-    expect((await new HttpLayer(settings({ OS_CACERT: pki.ca })).request({ method: 'GET', url: base })).body.toString()).toBe('secure');
-    await expect(new HttpLayer(settings({ OS_CACERT: pki.otherCa })).request({ method: 'GET', url: base })).rejects.toThrow();
+    expect(
+      (await new HttpLayer(settings({ OS_CACERT: pki.ca })).request({ method: 'GET', url: base })).body.toString(),
+    ).toBe('secure');
+    await expect(
+      new HttpLayer(settings({ OS_CACERT: pki.otherCa })).request({ method: 'GET', url: base }),
+    ).rejects.toThrow();
   });
 
   test('OS_INSECURE skips verification', async () => {
-    expect((await new HttpLayer(settings({ OS_INSECURE: 'true' })).request({ method: 'GET', url: base })).status).toBe(200);
+    expect((await new HttpLayer(settings({ OS_INSECURE: 'true' })).request({ method: 'GET', url: base })).status).toBe(
+      200,
+    );
   });
 
   test('a server that wants a client certificate gets OS_CERT/OS_KEY, and the failure without names them', async () => {
     const withCert = new HttpLayer(settings({ OS_CACERT: pki.ca, OS_CERT: pki.clientCert, OS_KEY: pki.clientKey }));
     expect((await withCert.request({ method: 'GET', url: mutualBase })).body.toString()).toBe('mutual');
-    const e = await new HttpLayer(settings({ OS_CACERT: pki.ca })).request({ method: 'GET', url: mutualBase }).catch((x: unknown) => x);
+    const e = await new HttpLayer(settings({ OS_CACERT: pki.ca }))
+      .request({ method: 'GET', url: mutualBase })
+      .catch((x: unknown) => x);
     expect(describeNetworkError(e)).toMatch(/OS_CERT and OS_KEY/);
   });
 
   test('an unreadable OS_CACERT stops with the variable and the file', () => {
     expect(() => new HttpLayer(settings({ OS_CACERT: '/nonexistent/ca.pem' }))).toThrow(TargetUnusable);
-    expect(() => new HttpLayer(settings({ OS_CACERT: '/nonexistent/ca.pem' }))).toThrow('OS_CACERT=/nonexistent/ca.pem: cannot read the CA file (ENOENT)');
+    expect(() => new HttpLayer(settings({ OS_CACERT: '/nonexistent/ca.pem' }))).toThrow(
+      'OS_CACERT=/nonexistent/ca.pem: cannot read the CA file (ENOENT)',
+    );
   });
 });

@@ -42,8 +42,17 @@ test.describe('clouds.yaml and the OS_* variables, as the OpenStack client reads
 
   test('OS_PASSWORD (and any OS_* set) wins over the OS_CLOUD entry', () => {
     const { file } = files(CLOUDS);
-    const cloud = resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: 's3cret', OS_REGION_NAME: 'RegionOne' });
-    expect(cloud.auth).toMatchObject({ auth_url: 'https://keystone.example.org/v3', username: 'demo', password: 's3cret' });
+    const cloud = resolveCloud({
+      OS_CLOUD: 'mine',
+      OS_CLIENT_CONFIG_FILE: file,
+      OS_PASSWORD: 's3cret',
+      OS_REGION_NAME: 'RegionOne',
+    });
+    expect(cloud.auth).toMatchObject({
+      auth_url: 'https://keystone.example.org/v3',
+      username: 'demo',
+      password: 's3cret',
+    });
     expect(cloud.region).toBe('RegionOne');
     expect(cloud.interface).toBe('internal');
     expect(cloud.cacert?.value).toBe('/etc/ssl/private-ca.pem');
@@ -51,9 +60,14 @@ test.describe('clouds.yaml and the OS_* variables, as the OpenStack client reads
   });
 
   test('clouds.yml and clouds.json are read as well as clouds.yaml', () => {
-    for (const [name, text] of [['clouds.yml', CLOUDS], ['clouds.json', JSON.stringify({ clouds: { mine: { auth: { username: 'j' } } } })]]) {
+    for (const [name, text] of [
+      ['clouds.yml', CLOUDS],
+      ['clouds.json', JSON.stringify({ clouds: { mine: { auth: { username: 'j' } } } })],
+    ]) {
       const { file } = files(text, name);
-      expect(resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file }).auth.username).toBe(name === 'clouds.yml' ? 'demo' : 'j');
+      expect(resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file }).auth.username).toBe(
+        name === 'clouds.yml' ? 'demo' : 'j',
+      );
     }
     const home = process.env.HOME!;
     fs.mkdirSync(path.join(home, '.config', 'openstack'), { recursive: true });
@@ -65,12 +79,17 @@ test.describe('clouds.yaml and the OS_* variables, as the OpenStack client reads
     const { file } = files(CLOUDS);
     const home = process.env.HOME!;
     fs.mkdirSync(path.join(home, '.config', 'openstack'), { recursive: true });
-    fs.writeFileSync(path.join(home, '.config', 'openstack', 'secure.yaml'), 'clouds:\n  mine:\n    auth:\n      password: from-home\n');
+    fs.writeFileSync(
+      path.join(home, '.config', 'openstack', 'secure.yaml'),
+      'clouds:\n  mine:\n    auth:\n      password: from-home\n',
+    );
     const fromHome = resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file });
     // Deep: the secret joins the entry's auth, it does not replace it.
     expect(fromHome.auth).toMatchObject({ username: 'demo', project_name: 'demo', password: 'from-home' });
     const secure = files('clouds:\n  mine:\n    auth:\n      password: from-variable\n', 'secure.yaml');
-    expect(resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_CLIENT_SECURE_FILE: secure.file }).auth.password).toBe('from-variable');
+    expect(
+      resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_CLIENT_SECURE_FILE: secure.file }).auth.password,
+    ).toBe('from-variable');
   });
 
   test('OS_ENDPOINT_TYPE is OS_INTERFACE; OS_INTERFACE wins', () => {
@@ -80,7 +99,9 @@ test.describe('clouds.yaml and the OS_* variables, as the OpenStack client reads
 
   test('an auth_type the suite cannot do stops the run naming it', async () => {
     const { file } = files('clouds:\n  sso:\n    auth_type: v3oidcpassword\n    auth:\n      auth_url: https://k/v3\n');
-    await expect(authenticate({ OS_CLOUD: 'sso', OS_CLIENT_CONFIG_FILE: file })).rejects.toThrow(/auth_type "v3oidcpassword" is not supported/);
+    await expect(authenticate({ OS_CLOUD: 'sso', OS_CLIENT_CONFIG_FILE: file })).rejects.toThrow(
+      /auth_type "v3oidcpassword" is not supported/,
+    );
     for (const kind of ['v3totp', 'http_basic']) {
       await expect(authenticate({ OS_AUTH_TYPE: kind, OS_AUTH_URL: 'https://k/v3' })).rejects.toThrow(TargetUnusable);
     }
@@ -108,35 +129,70 @@ test.describe('Keystone logins by auth_type', () => {
   });
 
   test('OS_CLOUD + OS_PASSWORD logs in with the password from the environment', async () => {
-    const { file } = files(`clouds:\n  mine:\n    auth:\n      auth_url: ${authUrl}\n      username: demo\n      project_name: p\n`);
+    const { file } = files(
+      `clouds:\n  mine:\n    auth:\n      auth_url: ${authUrl}\n      username: demo\n      project_name: p\n`,
+    );
     const session = await authenticate({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: 'pw' });
     expect(session).toMatchObject({ method: 'password', catalogUrl: 'http://catalog-glance:9292' });
-    expect(keystone.logins[0]).toMatchObject({ methods: ['password'], password: { user: { name: 'demo', password: 'pw' } } });
+    expect(keystone.logins[0]).toMatchObject({
+      methods: ['password'],
+      password: { user: { name: 'demo', password: 'pw' } },
+    });
   });
 
   test('v3token rescopes the token; v3applicationcredential sends the credential', async () => {
-    expect((await authenticate({ OS_AUTH_TYPE: 'v3token', OS_AUTH_URL: authUrl, OS_TOKEN: 't0', OS_PROJECT_ID: 'p' })).method).toBe('token');
+    expect(
+      (await authenticate({ OS_AUTH_TYPE: 'v3token', OS_AUTH_URL: authUrl, OS_TOKEN: 't0', OS_PROJECT_ID: 'p' }))
+        .method,
+    ).toBe('token');
     expect(keystone.logins[0]).toMatchObject({ methods: ['token'], token: { id: 't0' } });
-    const cred = { OS_AUTH_TYPE: 'v3applicationcredential', OS_AUTH_URL: authUrl, OS_APPLICATION_CREDENTIAL_ID: 'i', OS_APPLICATION_CREDENTIAL_SECRET: 's' };
+    const cred = {
+      OS_AUTH_TYPE: 'v3applicationcredential',
+      OS_AUTH_URL: authUrl,
+      OS_APPLICATION_CREDENTIAL_ID: 'i',
+      OS_APPLICATION_CREDENTIAL_SECRET: 's',
+    };
     expect((await authenticate(cred)).method).toBe('application_credential');
-    expect(keystone.logins[1]).toMatchObject({ methods: ['application_credential'], application_credential: { id: 'i', secret: 's' } });
+    expect(keystone.logins[1]).toMatchObject({
+      methods: ['application_credential'],
+      application_credential: { id: 'i', secret: 's' },
+    });
   });
 
   test('auth_type password wins over a token that is also set', async () => {
-    await authenticate({ OS_AUTH_TYPE: 'password', OS_AUTH_URL: authUrl, OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_AUTH_TOKEN: 't' });
+    await authenticate({
+      OS_AUTH_TYPE: 'password',
+      OS_AUTH_URL: authUrl,
+      OS_USERNAME: 'u',
+      OS_PASSWORD: 'p',
+      OS_AUTH_TOKEN: 't',
+    });
     expect(keystone.logins[0].methods).toEqual(['password']);
   });
 });
 
 test.describe('target selection', () => {
   const TARGETS: NodeJS.ProcessEnv[] = [
-    { GLANCE_URL: 'http://g:9292' }, { OS_AUTH_URL: 'http://k/v3' }, { OS_CLOUD: 'x' }, { OS_ENDPOINT: 'http://g' },
-    { OS_AUTH_TYPE: 'noauth' }, { OS_TOKEN: 't' }, { OS_AUTH_TOKEN: 't' }, { OS_PASSWORD: 'p' }, { GLANCE_ADMIN_OS_CLOUD: 'a' },
+    { GLANCE_URL: 'http://g:9292' },
+    { OS_AUTH_URL: 'http://k/v3' },
+    { OS_CLOUD: 'x' },
+    { OS_ENDPOINT: 'http://g' },
+    { OS_AUTH_TYPE: 'noauth' },
+    { OS_TOKEN: 't' },
+    { OS_AUTH_TOKEN: 't' },
+    { OS_PASSWORD: 'p' },
+    { GLANCE_ADMIN_OS_CLOUD: 'a' },
   ];
 
   test('the embedded server only when no target variable of any kind is set', () => {
     expect(loadSuiteConfig({}).target.kind).toBe('embedded');
-    expect(loadSuiteConfig({ OS_CACERT: '/ca.pem', HTTPS_PROXY: 'p:1', REFERENCE_PORT: '1' }).target.kind).toBe('embedded');
-    for (const env of TARGETS) expect(loadSuiteConfig({ ...env }).target, JSON.stringify(env)).toMatchObject({ kind: 'remote', chosenBy: Object.keys(env) });
+    expect(loadSuiteConfig({ OS_CACERT: '/ca.pem', HTTPS_PROXY: 'p:1', REFERENCE_PORT: '1' }).target.kind).toBe(
+      'embedded',
+    );
+    for (const env of TARGETS)
+      expect(loadSuiteConfig({ ...env }).target, JSON.stringify(env)).toMatchObject({
+        kind: 'remote',
+        chosenBy: Object.keys(env),
+      });
   });
 });
