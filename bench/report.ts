@@ -119,7 +119,9 @@ function rows(result: BenchResult): string[][] {
   const seconds = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(1)} s`);
   const cpu = (transfer: Transfer | undefined) =>
     transfer?.cpu ? `${transfer.cpu.client.toFixed(2)} / ${transfer.cpu.server?.toFixed(2) ?? '–'}` : '–';
-  const addCpu = (metric: string, a: Transfer, b: Transfer | undefined) => out.push([metric, cpu(a), cpu(b), '']);
+  // The last column compares the servers' CPU (less is better), the figure least bent by other load.
+  const addCpu = (metric: string, a: Transfer, b: Transfer | undefined) =>
+    out.push([metric, cpu(a), cpu(b), ratio(b?.cpu?.server ?? undefined, a.cpu?.server ?? undefined)]);
   add('suite wall time', ref.suite?.seconds, gl?.suite?.seconds, seconds, false);
   for (const size of ref.sizes) {
     const other = gl?.sizes.find((s) => s.size === size.size);
@@ -130,6 +132,7 @@ function rows(result: BenchResult): string[][] {
     if (size.rangedDownload) {
       const { concurrency } = size.rangedDownload;
       add(`ranged download ${sizeName(size.size)}, ${rangeName(result)} pieces, ${concurrency} at a time`, size.rangedDownload.bytesPerSecond, other?.rangedDownload?.bytesPerSecond, mibps, true);
+      addCpu('  CPU s, ranged download (bench / server)', size.rangedDownload, other?.rangedDownload);
     }
     if (size.secondHalf) {
       add(`one Range request, second half of ${sizeName(size.size)}`, size.secondHalf.bytesPerSecond, other?.secondHalf?.bytesPerSecond, mibps, true);

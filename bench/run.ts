@@ -16,7 +16,7 @@ import {
 } from './http';
 import { timeSuite, type SuiteRun } from './suite';
 import type { Release } from '../launcher/glance';
-import { cpuSecondsOf, startGlance, startReferenceProcess, type GlanceLauncher, type ReferenceProcess } from './targets';
+import { cpuSecondsOf, pidsListeningOn, startGlance, startReferenceProcess, type GlanceLauncher, type ReferenceProcess } from './targets';
 
 export interface BenchOptions {
   /** Image sizes; the largest one also gets the Range measurements, the smallest the load tests. */
@@ -101,9 +101,12 @@ export interface BenchResult {
 /** Bytes of the second half of an image, the ranged-download measurement. */
 export const rangedHalf = (size: number) => ({ first: Math.floor(size / 2), last: size - 1 });
 
-/** Runs one transfer and adds the CPU it cost the bench process and the server process `pid` (when known). */
-async function withCpu<T extends Transfer>(pid: number | undefined, transfer: () => Promise<T>): Promise<T> {
-  const server = () => (pid === undefined ? null : cpuSecondsOf(pid));
+/** Runs one transfer and adds the CPU it cost the bench process and the server's processes `pids` (when known). */
+async function withCpu<T extends Transfer>(pids: number[], transfer: () => Promise<T>): Promise<T> {
+  const server = () => {
+    const seconds = pids.map(cpuSecondsOf);
+    return pids.length === 0 || seconds.includes(null) ? null : seconds.reduce<number>((sum, s) => sum + s!, 0);
+  };
   const client = process.cpuUsage();
   const serverBefore = server();
   const result = await transfer();
@@ -119,12 +122,12 @@ async function measureSize(
   digests: Digests,
   options: BenchOptions,
   label: string,
-  extra: { largest: boolean; smallest: boolean; pid?: number },
+  extra: { largest: boolean; smallest: boolean; pids: number[] },
   onHeld?: () => void,
 ): Promise<{ result: SizeResult; load: TargetResult['load'] }> {
   const mib = (size / MiB).toFixed(0);
   const id = await createImage(base, `${mib} MiB`);
-  const timed = <T extends Transfer>(transfer: () => Promise<T>) => withCpu(extra.pid, transfer);
+  const timed = <T extends Transfer>(transfer: () => Promise<T>) => withCpu(extra.pids, transfer);
   try {
     options.log(`${label}: upload ${mib} MiB`);
     const upload = await timed(() => uploadImage(base, id, size, digests));
@@ -183,7 +186,7 @@ async function measureReference(options: BenchOptions, hashing: HashingResult): 
         hashing.digests[size],
         options,
         `reference (pid ${server.pid})`,
-        { largest: size === sizes[sizes.length - 1], smallest: size === sizes[0], pid: server.pid },
+        { largest: size === sizes[sizes.length - 1], smallest: size === sizes[0], pids: [server.pid] },
         () => (holding = server.rss()),
       );
       const peak = server.peakRss();
@@ -202,10 +205,14 @@ async function measureGlance(url: string, options: BenchOptions, hashing: Hashin
   const sizes = [...options.sizes].sort((a, b) => a - b);
   const result: TargetResult = { url, sizes: [], load: null };
   await sweepImages(url);
+  // Glance's parent and its worker share the listening socket: their CPU together is what serving cost.
+  const pids = pidsListeningOn(Number(new URL(url).port));
+  options.log(`glance: CPU read from pids ${pids.join(', ') || 'none found'}`);
   for (const size of sizes) {
     const { result: sizeResult, load: loadResult } = await measureSize(url, size, hashing.digests[size], options, 'glance', {
       largest: size === sizes[sizes.length - 1],
       smallest: size === sizes[0],
+      pids,
     });
     result.sizes.push(sizeResult);
     result.load ??= loadResult;

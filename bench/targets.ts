@@ -1,6 +1,6 @@
 /** The two servers under test: the reference server as its own process (RSS from /proc), and real Glance via the launcher. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -27,6 +27,50 @@ export function cpuSecondsOf(pid: number): number | null {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
+  }
+}
+
+/**
+ * The processes holding a listening TCP socket on `port` (a forking server such as Glance: parent and workers),
+ * found through /proc/net/tcp{,6} and each process's file descriptors. Empty where there is no /proc or the
+ * processes are not ours to read.
+ */
+export function pidsListeningOn(port: number): number[] {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+      if (fields.length > 9 && fields[3] === '0A' && parseInt(fields[1].split(':')[1], 16) === port) inodes.add(fields[9]);
+    }
+  }
+  if (inodes.size === 0) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fds = readdirSync(`/proc/${entry}/fd`);
+      if (fds.some((fd) => inodes.has(/^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/${entry}/fd/${fd}`))?.[1] ?? ''))) {
+        pids.push(Number(entry));
+      }
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
+}
+
+function readlinkSafe(file: string): string {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return '';
   }
 }
 
