@@ -195,7 +195,7 @@ test('strict policy, member only: policy refusals are not-applicable with their 
     const byId = new Map(run.report!.requirements.map((r) => [r.id, r]));
     const reasons = (id: string) => byId.get(id)!.tests.flatMap((t) => (t as { reasons?: string[] }).reasons ?? []).join(' ');
     expect(byId.get('LOC-REMOVE-QUEUED-409')!.verdict).toBe('not-applicable');
-    expect(reasons('LOC-REMOVE-QUEUED-409')).toContain('forbidden by policy: PATCH remove /locations answered 403 "You are not authorized to complete delete_image_location action."');
+    expect(reasons('LOC-REMOVE-QUEUED-409')).toContain('forbidden by policy: PATCH /v2/images/{id} remove /locations/0 answered 403 "You are not authorized to complete delete_image_location action."');
     expect(reasons('LOC-ADD-DEACTIVATED-409')).toContain('POST /actions/deactivate answered 403, forbidden by policy (deactivate)');
     expect(byId.get('LOC-REPLACE-QUEUED-ACTIVATES')!.verdict, 'set_image_location still allows the member').toBe('pass');
   } finally {
