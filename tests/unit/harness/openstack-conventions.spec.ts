@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { authenticate } from '../../../harness/auth';
+import { adminEnv, authenticate } from '../../../harness/auth';
 import { resolveCloud } from '../../../harness/clouds';
 import { loadSuiteConfig } from '../../../harness/config';
 import { TargetUnusable } from '../../../harness/errors';
@@ -113,6 +113,24 @@ test.describe('clouds.yaml and the OS_* variables, as the OpenStack client reads
     const { file } = files('clouds:\n  bare:\n    auth_type: none\n    endpoint_override: http://g2:9292\n');
     expect((await authenticate({ OS_CLOUD: 'bare', OS_CLIENT_CONFIG_FILE: file })).catalogUrl).toBe('http://g2:9292');
   });
+});
+
+test('the admin identity inherits Keystone, domains, interface and region from the main OS_CLOUD entry', () => {
+  const { file } = files(CLOUDS);
+  const admin = adminEnv({
+    OS_CLOUD: 'mine',
+    OS_CLIENT_CONFIG_FILE: file,
+    GLANCE_ADMIN_OS_USERNAME: 'admin',
+    GLANCE_ADMIN_OS_PASSWORD: 'a',
+  });
+  expect(admin).toMatchObject({
+    OS_AUTH_URL: 'https://keystone.example.org/v3',
+    OS_INTERFACE: 'internal',
+    OS_REGION_NAME: 'RegionTwo',
+    OS_USERNAME: 'admin',
+    OS_PASSWORD: 'a',
+  });
+  expect(admin?.OS_CLOUD).toBeUndefined();
 });
 
 test.describe('Keystone logins by auth_type', () => {
