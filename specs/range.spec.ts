@@ -199,6 +199,12 @@ const cases: RangeCase[] = [
     expected: partial(12, 30),
   },
   {
+    id: 'RANGE-DEPRECATED-CONTENT-RANGE',
+    name: `one byte: Content-Range: bytes 5-5/${SIZE}`,
+    headers: [['Content-Range', `bytes 5-5/${SIZE}`]],
+    expected: partial(5, 5),
+  },
+  {
     id: 'RANGE-RANGE-WINS',
     name: 'Range and Content-Range together',
     headers: [
