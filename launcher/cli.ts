@@ -4,7 +4,7 @@
  *   npx tsx launcher/cli.ts start [--release 25.1|2025.1] [--keystone [--policy strict]] [--hidden-locations]
  *                                 [--state DIR] [--port N] [--keystone-port N] [--token-expiration SECONDS]
  *   npx tsx launcher/cli.ts stop  [same selection, or --state DIR] [--keep-keystone] [--wipe]
- *   npx tsx launcher/cli.ts prepare [--release R]   install or build what the release needs (Keystone too), start nothing
+ *   npx tsx launcher/cli.ts prepare [--release R]   install or build what a release needs (and Keystone), start nothing
  *
  * `start` prints the Image API URL as its last line of stdout (progress goes to stderr); with --keystone the state
  * dir holds openrc-member, openrc-admin, openrc-service and clouds.yaml.
@@ -44,14 +44,21 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command, ...extra] = positionals;
   if (values.help) {
-    process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*\n|^ \* ?/gm, ''));
+    process.stdout.write(
+      fs
+        .readFileSync(__filename, 'utf8')
+        .split('*/')[0]
+        .replace(/^\/\*\*\n|^ \* ?/gm, ''),
+    );
     return 0;
   }
   if (!command || !['start', 'stop', 'prepare'].includes(command) || extra.length > 0) {
     throw new UsageError('usage: launcher/cli.ts start|stop|prepare [options] (--help lists them)');
   }
-  if (!isRelease(values.release)) throw new UsageError(`--release must be one of ${RELEASES.join(', ')}, got ${values.release}`);
-  if (values.policy !== 'default' && values.policy !== 'strict') throw new UsageError('--policy must be default or strict');
+  if (!isRelease(values.release))
+    throw new UsageError(`--release must be one of ${RELEASES.join(', ')}, got ${values.release}`);
+  if (values.policy !== 'default' && values.policy !== 'strict')
+    throw new UsageError('--policy must be default or strict');
   if (values.policy === 'strict' && !values.keystone) throw new UsageError('--policy strict needs --keystone');
   const release: Release = values.release;
   const log = (line: string) => process.stderr.write(`[launcher] ${line}\n`);
@@ -59,8 +66,11 @@ async function main(argv: string[]): Promise<number> {
     log(`release ${release}: python3-glance ${await prepareGlance(release, log)}`);
     return 0;
   }
-  const selection = { release, auth: values.keystone ? ('keystone' as const) : ('none' as const),
-    showMultipleLocations: !values['hidden-locations'] };
+  const selection = {
+    release,
+    auth: values.keystone ? ('keystone' as const) : ('none' as const),
+    showMultipleLocations: !values['hidden-locations'],
+  };
   const stateDir = path.resolve(values.state ?? defaultStateDir(selection));
   if (command === 'stop') {
     const stopped = await stopGlance(stateDir, { keepKeystone: values['keep-keystone'] });
@@ -69,7 +79,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const expiration = values['token-expiration'];
-  if (expiration !== undefined && !/^[1-9]\d*$/.test(expiration)) throw new UsageError('--token-expiration must be seconds');
+  if (expiration !== undefined && !/^[1-9]\d*$/.test(expiration))
+    throw new UsageError('--token-expiration must be seconds');
   const glance = await startGlance({
     ...selection,
     stateDir,
@@ -89,7 +100,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`launcher: ${(error as Error).message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`launcher: ${error instanceof LaunchError ? error.message : String((error as Error).stack ?? error)}\n`);
+    process.stderr.write(
+      `launcher: ${error instanceof LaunchError ? error.message : String((error as Error).stack ?? error)}\n`,
+    );
     process.exit(1);
   },
 );

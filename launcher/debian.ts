@@ -72,7 +72,8 @@ export async function ensureHostPackages(modules: string[], packages: string[], 
     log('apt-get update failed: installing from the cached lists'),
   );
   await runToLog('apt-get', ['install', ...APT_OPTIONS, ...packages], aptLog, { env: APT_ENV });
-  if (!pythonHas(modules)) throw new LaunchError(`${packages.join(', ')} installed, but ${modules.join(', ')} still missing`);
+  if (!pythonHas(modules))
+    throw new LaunchError(`${packages.join(', ')} installed, but ${modules.join(', ')} still missing`);
   log(`installed ${packages.map((p) => `${p} ${packageVersion(p)}`).join(', ')} in ${seconds(started)} s`);
 }
 
@@ -147,9 +148,26 @@ function readyRoot(dir: string): DebianRoot | undefined {
 export function inRoot(root: string, binds: string[], argv: string[]): [string, string[]] {
   const script =
     'root=$1; n=$2; shift 2; mount -t proc proc "$root/proc" || exit 111; ' +
-    'while [ "$n" -gt 0 ]; do mkdir -p "$root$1" && mount --bind "$1" "$root$1" || exit 111; shift; n=$((n-1)); done; ' +
+    'while [ "$n" -gt 0 ]; do ' +
+    'mkdir -p "$root$1" && mount --bind "$1" "$root$1" || exit 111; shift; n=$((n-1)); done; ' +
     'exec chroot "$root" "$@"';
-  return ['unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'in-root', root, String(binds.length), ...binds, ...argv]];
+  return [
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      'sh',
+      '-c',
+      script,
+      'in-root',
+      root,
+      String(binds.length),
+      ...binds,
+      ...argv,
+    ],
+  ];
 }
 
 /** Builds the trixie root once (about 3 min, 1 GB) and reuses it; a missing or half-built root is built anew. */
@@ -160,7 +178,8 @@ export async function trixieRoot(log: Log): Promise<DebianRoot> {
   return withLock(`${dir}.lock`, 20 * 60_000, 'building the trixie root', async () => {
     const built = readyRoot(dir);
     if (built) return built;
-    if (process.getuid?.() !== 0) throw new LaunchError(`building the trixie root in ${dir} needs root (debootstrap, chroot)`);
+    if (process.getuid?.() !== 0)
+      throw new LaunchError(`building the trixie root in ${dir} needs root (debootstrap, chroot)`);
     if (spawnSync('debootstrap', ['--version'], { stdio: 'ignore' }).status !== 0) {
       await ensureDebootstrap(path.dirname(dir), log);
     }
@@ -195,9 +214,14 @@ export async function trixieRoot(log: Log): Promise<DebianRoot> {
 async function extractGlanceCommon(root: string, version: string, buildLog: string) {
   const inside = '/var/cache/glance-common-deb';
   fs.mkdirSync(path.join(root, inside), { recursive: true });
-  await runToLog('chroot', [root, 'sh', '-c', `cd ${inside} && apt-get download -q glance-common=${version}`], buildLog, {
-    env: APT_ENV,
-  });
+  await runToLog(
+    'chroot',
+    [root, 'sh', '-c', `cd ${inside} && apt-get download -q glance-common=${version}`],
+    buildLog,
+    {
+      env: APT_ENV,
+    },
+  );
   const deb = fs.readdirSync(path.join(root, inside)).find((f) => f.endsWith('.deb'));
   if (!deb) throw new LaunchError(`apt-get download glance-common=${version} in the trixie root left no .deb`);
   await runToLog('chroot', [root, 'dpkg-deb', '-x', `${inside}/${deb}`, `${inside}/x`], buildLog);

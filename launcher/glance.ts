@@ -85,7 +85,9 @@ async function runtimeFor(release: Release, stateDir: string, auth: Auth, log: L
   }
   const major = /^(?:\d+:)?(\d+)\./.exec(runtime.version)?.[1];
   if (major !== GLANCE_MAJOR[release]) {
-    throw new LaunchError(`release ${release} is Glance ${GLANCE_MAJOR[release]}, but python3-glance here is ${runtime.version}`);
+    throw new LaunchError(
+      `release ${release} is Glance ${GLANCE_MAJOR[release]}, but python3-glance here is ${runtime.version}`,
+    );
   }
   return runtime;
 }
@@ -158,15 +160,23 @@ export async function startGlance(options: GlanceOptions): Promise<GlanceInstanc
     keystonePort: options.keystonePort ?? 5000,
   };
   const log = options.log ?? ((line: string) => process.stderr.write(`[launcher] ${line}\n`));
-  if (o.policy !== 'default' && o.auth !== 'keystone') throw new LaunchError('a strict policy needs Keystone (auth: keystone)');
-  if (o.auth === 'keystone' && o.port === o.keystonePort) throw new LaunchError('Glance and Keystone need different ports');
+  if (o.policy !== 'default' && o.auth !== 'keystone')
+    throw new LaunchError('a strict policy needs Keystone (auth: keystone)');
+  if (o.auth === 'keystone' && o.port === o.keystonePort)
+    throw new LaunchError('Glance and Keystone need different ports');
   const s = o.stateDir;
   for (const dir of ['run', 'log', 'images', 'staging']) fs.mkdirSync(path.join(s, dir), { recursive: true });
   const url = `http://127.0.0.1:${o.port}`;
   const runtime = await runtimeFor(o.release, s, o.auth, log);
   const keystone =
     o.auth === 'keystone'
-      ? await startKeystone({ stateDir: s, port: o.keystonePort, tokenExpiration: options.tokenExpiration, imageUrl: url, log })
+      ? await startKeystone({
+          stateDir: s,
+          port: o.keystonePort,
+          tokenExpiration: options.tokenExpiration,
+          imageUrl: url,
+          log,
+        })
       : undefined;
   const conf = path.join(s, 'glance-api.conf');
   const config = glanceConfig(o, keystone);
@@ -178,7 +188,8 @@ export async function startGlance(options: GlanceOptions): Promise<GlanceInstanc
     }
     if (running) log(`glance-api pid ${running} runs with another configuration, or does not answer: restarting it`);
     await stopDaemon(s, 'glance-api');
-    if (await portAccepts(o.port)) throw new LaunchError(`port ${o.port} on 127.0.0.1 is already in use by another process`);
+    if (await portAccepts(o.port))
+      throw new LaunchError(`port ${o.port} on 127.0.0.1 is already in use by another process`);
     fs.writeFileSync(conf, config, { mode: 0o600 });
     fs.chmodSync(conf, 0o600);
     fs.copyFileSync(path.join(CONFIG_DIR, 'glance-api-paste.ini'), path.join(s, 'glance-api-paste.ini'));
@@ -197,8 +208,19 @@ export async function startGlance(options: GlanceOptions): Promise<GlanceInstanc
     const flavour = `auth=${o.auth}, show_multiple_locations=${o.showMultipleLocations}, policy=${o.policy}`;
     log(`glance-api ${o.release} (${runtime.version}) up in ${seconds(started)} s: ${url} (${flavour}; state ${s})`);
   });
-  if (keystone) log(`identities: source ${keystone.openrc('member')} (or -admin, -service), or OS_CLIENT_CONFIG_FILE=${keystone.cloudsYaml}`);
-  return { url, release: o.release, version: runtime.version, stateDir: s, keystone, stop: async () => void (await stopGlance(s)) };
+  if (keystone)
+    log(
+      `identities: source ${keystone.openrc('member')} (or -admin, -service), ` +
+        `or OS_CLIENT_CONFIG_FILE=${keystone.cloudsYaml}`,
+    );
+  return {
+    url,
+    release: o.release,
+    version: runtime.version,
+    stateDir: s,
+    keystone,
+    stop: async () => void (await stopGlance(s)),
+  };
 }
 
 /** Database made (db sync, metadefs loaded) once per state dir and Glance version. */
@@ -209,7 +231,10 @@ async function ensureDatabase(stateDir: string, conf: string, runtime: Runtime, 
   fs.rmSync(marker, { force: true });
   fs.rmSync(path.join(stateDir, 'glance.sqlite'), { force: true });
   const manageLog = path.join(stateDir, 'log', 'glance-manage.log');
-  for (const args of [['db', 'sync'], ['db', 'load_metadefs', '--path', runtime.metadefs]]) {
+  for (const args of [
+    ['db', 'sync'],
+    ['db', 'load_metadefs', '--path', runtime.metadefs],
+  ]) {
     const [command, argv] = runtime.python(['-m', 'glance.cmd.manage', '--config-file', conf, ...args]);
     await runToLog(command, argv, manageLog);
   }
@@ -242,13 +267,23 @@ export async function prepareGlance(release: Release, log: Log): Promise<string>
   const logs = path.join(STATE_DIR, 'launcher-prepare');
   fs.mkdirSync(path.join(logs, 'log'), { recursive: true });
   const runtime = await runtimeFor(release, logs, 'keystone', log);
-  await ensureHostPackages(['keystone', 'keystonemiddleware'], ['python3-keystone', 'python3-keystonemiddleware'], logs, log);
+  await ensureHostPackages(
+    ['keystone', 'keystonemiddleware'],
+    ['python3-keystone', 'python3-keystonemiddleware'],
+    logs,
+    log,
+  );
   return runtime.version;
 }
 
 /** A state dir per release and flavour under .state/, so that flavours never restart each other. */
 export function defaultStateDir(o: { release?: Release; auth?: Auth; showMultipleLocations?: boolean }): string {
   const release = o.release ?? '25.1';
-  const parts = ['real-glance', release, o.auth === 'keystone' ? 'keystone' : '', o.showMultipleLocations === false ? 'hidden' : ''];
+  const parts = [
+    'real-glance',
+    release,
+    o.auth === 'keystone' ? 'keystone' : '',
+    o.showMultipleLocations === false ? 'hidden' : '',
+  ];
   return path.join(STATE_DIR, parts.filter(Boolean).join('-'));
 }

@@ -46,7 +46,8 @@ export function formatIni(ini: Ini, header?: string): string {
     lines.push(`[${name}]`);
     for (const [key, value] of Object.entries(keys)) {
       const text = formatValue(value);
-      if (/[=:\n]/.test(key) || key.trim() !== key || key === '') throw new Error(`INI key not writable: ${JSON.stringify(key)}`);
+      if (/[=:\n]/.test(key) || key.trim() !== key || key === '')
+        throw new Error(`INI key not writable: ${JSON.stringify(key)}`);
       if (/[\r\n]/.test(text)) throw new Error(`INI value of ${name}.${key} holds a line break`);
       lines.push(`${key} = ${text}`);
     }

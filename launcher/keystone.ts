@@ -59,7 +59,14 @@ const USERS: Array<Identity & { key: string }> = [
     roles: ['member'],
     password: '',
   },
-  { key: 'cadmin', label: 'admin', username: 'conformance-admin', project: 'conformance-b', roles: ['admin'], password: '' },
+  {
+    key: 'cadmin',
+    label: 'admin',
+    username: 'conformance-admin',
+    project: 'conformance-b',
+    roles: ['admin'],
+    password: '',
+  },
   {
     key: 'service',
     label: 'service',
@@ -81,7 +88,9 @@ export function keystonePasswords(stateDir: string): Record<string, string> {
   const file = path.join(keystoneDir(stateDir), 'passwords.json');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const made = Object.fromEntries(['admin', ...USERS.map((u) => u.key)].map((k) => [k, crypto.randomBytes(18).toString('base64url')]));
+    const made = Object.fromEntries(
+      ['admin', ...USERS.map((u) => u.key)].map((k) => [k, crypto.randomBytes(18).toString('base64url')]),
+    );
     fs.writeFileSync(file, JSON.stringify(made), { mode: 0o600 });
   }
   const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
@@ -119,7 +128,10 @@ class KeystoneAdmin {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         auth: {
-          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password } } },
+          identity: {
+            methods: ['password'],
+            password: { user: { name: 'admin', domain: { id: 'default' }, password } },
+          },
           scope: { project: { name: 'admin', domain: { id: 'default' } } },
         },
       }),
@@ -135,13 +147,17 @@ class KeystoneAdmin {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    if (res.status >= 300) throw new LaunchError(`Keystone ${method} ${route} answered ${res.status}: ${text.slice(0, 300)}`);
+    if (res.status >= 300)
+      throw new LaunchError(`Keystone ${method} ${route} answered ${res.status}: ${text.slice(0, 300)}`);
     return (text ? JSON.parse(text) : {}) as T;
   }
 
   /** The first `collection` entry matching `query`, created from `create` when there is none. */
   async ensure(collection: string, singular: string, query: Record<string, string>, create: object) {
-    const found = await this.call<Record<string, Array<{ id: string }>>>('GET', `/${collection}?${new URLSearchParams(query)}`);
+    const found = await this.call<Record<string, Array<{ id: string }>>>(
+      'GET',
+      `/${collection}?${new URLSearchParams(query)}`,
+    );
     if (found[collection].length > 0) return { id: found[collection][0].id, existed: true };
     const made = await this.call<Record<string, { id: string }>>('POST', `/${collection}`, { [singular]: create });
     return { id: made[singular].id, existed: false };
@@ -174,10 +190,16 @@ async function configureIdentities(authUrl: string, imageUrl: string | undefined
     projects[name] = (await ks.ensure('projects', 'project', { name, domain_id: domain }, create)).id;
   }
   for (const user of USERS) {
-    const create = { name: user.username, domain_id: domain, password: pw[user.key], default_project_id: projects[user.project] };
+    const create = {
+      name: user.username,
+      domain_id: domain,
+      password: pw[user.key],
+      default_project_id: projects[user.project],
+    };
     const made = await ks.ensure('users', 'user', { name: user.username, domain_id: domain }, create);
     if (made.existed) await ks.call('PATCH', `/users/${made.id}`, { user: { password: pw[user.key] } });
-    for (const role of user.roles) await ks.call('PUT', `/projects/${projects[user.project]}/users/${made.id}/roles/${roles[role]}`);
+    for (const role of user.roles)
+      await ks.call('PUT', `/projects/${projects[user.project]}/users/${made.id}/roles/${roles[role]}`);
   }
   // keystonemiddleware validates tokens at the catalog's identity endpoint: it must follow the port.
   const identity = await ks.ensure('services', 'service', { type: 'identity' }, { name: 'keystone', type: 'identity' });
@@ -199,7 +221,12 @@ export async function startKeystone(options: KeystoneOptions): Promise<KeystoneI
   const logDir = path.join(stateDir, 'log');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.mkdirSync(logDir, { recursive: true });
-  await ensureHostPackages(['keystone', 'keystonemiddleware'], ['python3-keystone', 'python3-keystonemiddleware'], logDir, log);
+  await ensureHostPackages(
+    ['keystone', 'keystonemiddleware'],
+    ['python3-keystone', 'python3-keystonemiddleware'],
+    logDir,
+    log,
+  );
   const pw = keystonePasswords(stateDir);
   const confFile = path.join(dir, 'keystone.conf');
   const config = keystoneConfig(stateDir, options.tokenExpiration ?? 3600);
@@ -217,7 +244,8 @@ export async function startKeystone(options: KeystoneOptions): Promise<KeystoneI
     } else {
       if (running) log(`keystone pid ${running} runs with another configuration, or does not answer: restarting it`);
       await stopDaemon(stateDir, 'keystone');
-      if (await portAccepts(port)) throw new LaunchError(`port ${port} on 127.0.0.1 is already in use by another process (Keystone's port)`);
+      if (await portAccepts(port))
+        throw new LaunchError(`port ${port} on 127.0.0.1 is already in use by another process (Keystone's port)`);
       fs.writeFileSync(confFile, config, { mode: 0o600 });
       fs.writeFileSync(portFile, String(port));
       if (!fs.existsSync(path.join(dir, 'db-ready'))) await createDatabase(stateDir, authUrl, pw.admin, log);
@@ -226,8 +254,15 @@ export async function startKeystone(options: KeystoneOptions): Promise<KeystoneI
         name: 'keystone',
         stateDir,
         command: HOST_PYTHON,
-        args: [path.join(LAUNCHER, 'keystone-wsgi.py'), '--config-dir', dir, '--port', String(port),
-          '--access-log', path.join(logDir, 'keystone-access.log')],
+        args: [
+          path.join(LAUNCHER, 'keystone-wsgi.py'),
+          '--config-dir',
+          dir,
+          '--port',
+          String(port),
+          '--access-log',
+          path.join(logDir, 'keystone-access.log'),
+        ],
         ready: { url: authUrl },
         timeoutMs: options.timeoutMs,
       });
@@ -277,7 +312,12 @@ async function createDatabase(stateDir: string, authUrl: string, adminPassword: 
   }
   const manageLog = path.join(stateDir, 'log', 'keystone-manage.log');
   const manage = (args: string[], env?: NodeJS.ProcessEnv) =>
-    runToLog(HOST_PYTHON, ['/usr/bin/keystone-manage', '--config-file', path.join(dir, 'keystone.conf'), ...args], manageLog, { env });
+    runToLog(
+      HOST_PYTHON,
+      ['/usr/bin/keystone-manage', '--config-file', path.join(dir, 'keystone.conf'), ...args],
+      manageLog,
+      { env },
+    );
   // Keys owned by whoever runs this (root in CI), not a "keystone" account.
   const { username } = os.userInfo();
   const group = spawnGroupName();
@@ -286,13 +326,36 @@ async function createDatabase(stateDir: string, authUrl: string, adminPassword: 
   await manage(['db_sync']);
   // WAL: Keystone keeps read transactions open across requests, and with sqlite's default journal a reader blocks
   // every writer ("database is locked").
-  await runToLog(HOST_PYTHON, ['-c', 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")',
-    path.join(dir, 'keystone.sqlite')], manageLog);
+  await runToLog(
+    HOST_PYTHON,
+    [
+      '-c',
+      'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")',
+      path.join(dir, 'keystone.sqlite'),
+    ],
+    manageLog,
+  );
   // The bootstrap password travels in the environment, not on a command line.
   await manage(
-    ['bootstrap', '--bootstrap-username', 'admin', '--bootstrap-project-name', 'admin', '--bootstrap-role-name', 'admin',
-      '--bootstrap-service-name', 'keystone', '--bootstrap-region-id', REGION, '--bootstrap-admin-url', authUrl,
-      '--bootstrap-public-url', authUrl, '--bootstrap-internal-url', authUrl],
+    [
+      'bootstrap',
+      '--bootstrap-username',
+      'admin',
+      '--bootstrap-project-name',
+      'admin',
+      '--bootstrap-role-name',
+      'admin',
+      '--bootstrap-service-name',
+      'keystone',
+      '--bootstrap-region-id',
+      REGION,
+      '--bootstrap-admin-url',
+      authUrl,
+      '--bootstrap-public-url',
+      authUrl,
+      '--bootstrap-internal-url',
+      authUrl,
+    ],
     { ...process.env, OS_BOOTSTRAP_PASSWORD: adminPassword },
   );
   fs.writeFileSync(path.join(dir, 'db-ready'), '');
@@ -302,7 +365,10 @@ async function createDatabase(stateDir: string, authUrl: string, adminPassword: 
 
 function spawnGroupName(): string {
   const gid = os.userInfo().gid;
-  const line = fs.readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[2] === String(gid));
+  const line = fs
+    .readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .find((l) => l.split(':')[2] === String(gid));
   return line?.split(':')[0] ?? String(gid);
 }
 

@@ -107,7 +107,11 @@ export function runningPid(stateDir: string, name: string): number | undefined {
 /** Last lines of a daemon's log, for error messages. */
 export function logTail(file: string, lines = 30): string {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   } catch {
     return `(no log at ${file})`;
   }
@@ -207,7 +211,9 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
     });
     const spawned = await new Promise<number>((resolve, reject) => {
       child.once('spawn', () => resolve(child.pid!));
-      child.once('error', (error) => reject(new LaunchError(`cannot start ${name} (${spec.command}): ${error.message}`)));
+      child.once('error', (error) =>
+        reject(new LaunchError(`cannot start ${name} (${spec.command}): ${error.message}`)),
+      );
     });
     pid = spawned;
     child.once('exit', (code, sig) => (exited = sig ? `signal ${sig}` : `exit code ${code}`));
@@ -228,7 +234,8 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
       await stopDaemon(stateDir, name);
       const seconds = Math.round((spec.timeoutMs ?? 90_000) / 1000);
       throw new LaunchError(
-        `${name} did not ${describeReadiness(spec.ready)} within ${seconds} s (stopped); ${log} ends with:\n${logTail(log)}`,
+        `${name} did not ${describeReadiness(spec.ready)} within ${seconds} s (stopped); ` +
+          `${log} ends with:\n${logTail(log)}`,
       );
     }
     await sleep(POLL_MS);
@@ -249,13 +256,19 @@ export async function runToLog(
   const fd = fs.openSync(log, 'a');
   fs.writeSync(fd, `\n$ ${[command, ...args].join(' ')}\n`);
   try {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', fd, fd] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', fd, fd],
+    });
     const code = await new Promise<number>((resolve, reject) => {
       child.once('error', (error) => reject(new LaunchError(`cannot run ${command}: ${error.message}`)));
       child.once('exit', (status, sig) => resolve(status ?? (sig ? 128 : 1)));
     });
     if (code !== 0 && !(options.okCodes ?? []).includes(code)) {
-      throw new LaunchError(`${command} ${args.slice(0, 3).join(' ')} failed (exit ${code}); ${log} ends with:\n${logTail(log)}`);
+      throw new LaunchError(
+        `${command} ${args.slice(0, 3).join(' ')} failed (exit ${code}); ${log} ends with:\n${logTail(log)}`,
+      );
     }
     return code;
   } finally {

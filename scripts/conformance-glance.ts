@@ -38,7 +38,13 @@ class UsageError extends Error {}
 
 /** The launcher's options, and the rest of argv (for the suite) in its order. */
 export function splitArgs(argv: string[]) {
-  const { values, tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const { values, tokens } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const ours = new Set<number>();
   for (const token of tokens) {
     if (token.kind !== 'option' || !(token.name in OPTIONS)) continue;
@@ -64,7 +70,8 @@ async function main(argv: string[]): Promise<number> {
   const policy = String(values.policy ?? 'default');
   const keystone = values.keystone === true;
   if (!isRelease(release)) throw new UsageError(`--release must be one of ${RELEASES.join(', ')}, got ${release}`);
-  if (policy !== 'default' && policy !== 'strict') throw new UsageError(`--policy must be default or strict, got ${policy}`);
+  if (policy !== 'default' && policy !== 'strict')
+    throw new UsageError(`--policy must be default or strict, got ${policy}`);
   if ((values['member-only'] || policy !== 'default') && !keystone) {
     throw new UsageError('--member-only and --policy need --keystone');
   }
@@ -72,7 +79,11 @@ async function main(argv: string[]): Promise<number> {
   if (expiration !== undefined && !/^[1-9]\d*$/.test(String(expiration))) {
     throw new UsageError('--token-expiration must be a number of seconds');
   }
-  const selection = { release, auth: keystone ? ('keystone' as const) : ('none' as const), showMultipleLocations: !values['hidden-locations'] };
+  const selection = {
+    release,
+    auth: keystone ? ('keystone' as const) : ('none' as const),
+    showMultipleLocations: !values['hidden-locations'],
+  };
   const stateDir = values.state ? path.resolve(String(values.state)) : defaultStateDir(selection);
   let glance: GlanceInstance;
   try {
@@ -96,7 +107,9 @@ async function main(argv: string[]): Promise<number> {
     let suiteEnv: NodeJS.ProcessEnv = { ...process.env, GLANCE_URL: glance.url };
     if (glance.keystone) {
       // The member's variables, as a user would `source openrc-member`: no GLANCE_URL, the catalog has the endpoint.
-      suiteEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OS_|GLANCE_URL$|GLANCE_ADMIN_|GLANCE_SERVICE_)/.test(k)));
+      suiteEnv = Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !/^(OS_|GLANCE_URL$|GLANCE_ADMIN_|GLANCE_SERVICE_)/.test(k)),
+      );
       Object.assign(suiteEnv, glance.keystone.env('member'));
       if (!values['member-only']) {
         Object.assign(suiteEnv, {
@@ -106,7 +119,11 @@ async function main(argv: string[]): Promise<number> {
         });
       }
     }
-    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...rest], { cwd: ROOT, stdio: 'inherit', env: suiteEnv });
+    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...rest], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: suiteEnv,
+    });
     return run.status ?? 2;
   } finally {
     await glance.stop();
@@ -118,7 +135,9 @@ if (require.main === module) {
     (code) => process.exit(code),
     (error: unknown) => {
       const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-      process.stderr.write(`glance-conformance: ${usage ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
+      process.stderr.write(
+        `glance-conformance: ${usage ? (error as Error).message : String((error as Error).stack ?? error)}\n`,
+      );
       process.exit(2);
     },
   );

@@ -1,10 +1,10 @@
 /**
  * `npx tsx scripts/record-baseline.ts [--release 25.1|2025.1]… [--flavour NAME]… [--parallel N]`: measures real
  * Glance with `conformance:glance` and writes its baselines (expectations/glance-<release><flavour>.json) from the
- * runs, never by hand. Every requirement that did not pass is listed with its verdict. A reason already written
- * for the same verdict is kept (it explains the fault better than an assertion message); a new or changed verdict
- * gets the run's own first reason, prefixed "measured:". Prints what changed. Without options: every release and
- * every flavour, two runs at a time.
+ * runs, never by hand. Every requirement that did not pass is listed with its verdict. A reason written by a person
+ * for the same verdict is kept (it explains the fault better than an assertion message); otherwise the reason is
+ * the run's own (what was expected and received, and the exchange), prefixed "measured:". Prints what changed.
+ * Without options: every release and every flavour, two runs at a time.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +15,7 @@ import { ROOT } from '../harness/paths';
 import { isRelease, RELEASES, type Release } from '../launcher/glance';
 import type { Expectations } from '../reporting/expectations';
 import type { ConformanceReport } from '../reporting/model';
+import { stripAnsi, summarize } from '../reporting/reasons';
 
 /** The flavours measured for every release: file suffix, conformance:glance options, what the target is. */
 export const FLAVOURS: Record<string, { args: string[]; target: string }> = {
@@ -22,24 +23,27 @@ export const FLAVOURS: Record<string, { args: string[]; target: string }> = {
   '-hidden-locations': { args: ['--hidden-locations'], target: 'no authentication, show_multiple_locations = False' },
   '-keystone-member-admin': {
     args: ['--keystone'],
-    target: 'behind keystonemiddleware + Keystone 22, default policy; suite identity: member of conformance-a, ' +
+    target:
+      'behind keystonemiddleware + Keystone 22, default policy; suite identity: member of conformance-a, ' +
       'admin identity (GLANCE_ADMIN_OS_CLOUD) for deactivation, service identity (GLANCE_SERVICE_OS_CLOUD)',
   },
   '-keystone-strict-member': {
     args: ['--keystone', '--member-only', '--policy', 'strict'],
-    target: 'behind keystonemiddleware + Keystone 22, strict policy (enforce_new_defaults, enforce_secure_rbac, ' +
+    target:
+      'behind keystonemiddleware + Keystone 22, strict policy (enforce_new_defaults, enforce_secure_rbac, ' +
       'deactivate/reactivate = role:admin); suite identity: member of conformance-a; no admin, no service identity',
   },
   '-keystone-strict-member-admin': {
     args: ['--keystone', '--policy', 'strict'],
-    target: 'behind keystonemiddleware + Keystone 22, strict policy; suite identity: member of conformance-a, ' +
+    target:
+      'behind keystonemiddleware + Keystone 22, strict policy; suite identity: member of conformance-a, ' +
       'admin and service identities',
   },
 };
 
 const GLANCE: Record<Release, string> = {
   '25.1': 'OpenStack Glance 25.1.0 (Zed, Debian bookworm python3-glance)',
-  '2025.1': 'OpenStack Glance 30.0.0 (2025.1 Epoxy, Debian trixie python3-glance, in the launcher\'s trixie root)',
+  '2025.1': "OpenStack Glance 30.0.0 (2025.1 Epoxy, Debian trixie python3-glance, in the launcher's trixie root)",
 };
 
 export interface BaselineChange {
@@ -48,26 +52,46 @@ export interface BaselineChange {
   after: string;
 }
 
+/** Marks a reason taken from a run; it is measured again each time, a written explanation is kept. */
+const MEASURED = 'measured: ';
+
+/** The run's first reason in one line: what was expected and received, and the exchange that showed it. */
+function measuredReason(reasons: string[]): string {
+  if (reasons.length === 0) return '(no reason recorded)';
+  const lines = stripAnsi(reasons[0]).split('\n');
+  const request = lines.findIndex((l) => /^(GET|HEAD|POST|PUT|PATCH|DELETE) \/v2\//.test(l));
+  const answer = (lines[request + 1] ?? '').slice(0, 100);
+  const exchange = request < 0 ? '' : ` (${lines[request]} ${answer})`;
+  // Image ids differ in every run; the baseline's text should not.
+  return `${summarize(reasons[0])}${exchange}`
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '{id}')
+    .replace(/\s+/g, ' ');
+}
+
 export function recordBaseline(
   report: ConformanceReport,
   old: Expectations | undefined,
   meta: { target: string; measured: string },
 ): { baseline: Expectations & { measured: string }; changes: BaselineChange[] } {
-  if (report.run.filtered) throw new Error('a baseline needs a full run (this one was filtered: --grep or a spec file)');
+  if (report.run.filtered)
+    throw new Error('a baseline needs a full run (this one was filtered: --grep or a spec file)');
   const expectations: Expectations['expectations'] = {};
   for (const r of report.requirements) {
     if (r.verdict === 'pass') continue;
     const kept = old?.expectations[r.id];
-    const measured = r.tests.flatMap((t) => t.reasons)[0] ?? '(no reason recorded)';
     expectations[r.id] = {
       verdict: r.verdict,
-      reason: kept?.verdict === r.verdict ? kept.reason : `measured: ${measured.split('\n')[0]}`,
+      reason:
+        kept?.verdict === r.verdict && !kept.reason.startsWith(MEASURED)
+          ? kept.reason
+          : `${MEASURED}${measuredReason(r.tests.flatMap((t) => t.reasons))}`,
     };
   }
   const judged = new Set(report.requirements.map((r) => r.id));
   const changes: BaselineChange[] = [];
-  for (const id of new Set([...Object.keys(old?.expectations ?? {}), ...judged])) {
-    const before = old ? (old.expectations[id]?.verdict ?? 'pass') : 'none';
+  // A first baseline has nothing to change from.
+  for (const id of old ? new Set([...Object.keys(old.expectations), ...judged]) : []) {
+    const before = old?.expectations[id]?.verdict ?? 'pass';
     const after = expectations[id]?.verdict ?? (judged.has(id) ? 'pass' : 'not in the catalog');
     if (before !== after) changes.push({ id, before, after });
   }
@@ -90,19 +114,24 @@ async function measure(release: Release, flavour: string): Promise<string> {
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
   const reportFile = path.join(dir, 'conformance.json');
-  if (!fs.existsSync(reportFile)) throw new Error(`${path.basename(file)}: no report (exit ${code}):\n${stderr.slice(-2000)}`);
+  if (!fs.existsSync(reportFile))
+    throw new Error(`${path.basename(file)}: no report (exit ${code}):\n${stderr.slice(-2000)}`);
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ConformanceReport;
   const old = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Expectations) : undefined;
   const { baseline, changes } = recordBaseline(report, old, {
     target: `${GLANCE[release]}, ${FLAVOURS[flavour].target}`,
-    measured: `${new Date().toISOString().slice(0, 10)}, npm run conformance:glance -- ${args.join(' ')} ` +
+    measured:
+      `${new Date().toISOString().slice(0, 10)}, npm run conformance:glance -- ${args.join(' ')} ` +
       `(${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary['non-strict']} non-strict, ` +
       `${report.summary['not-applicable']} not-applicable, ${report.summary.error} error)`,
   });
   fs.writeFileSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
   fs.rmSync(dir, { recursive: true, force: true });
-  return [`${path.relative(ROOT, file)}: ${baseline.measured}; ${changes.length} changed`,
-    ...changes.map((c) => `  ${c.id}: ${c.before} -> ${c.after}`)].join('\n');
+  const what = old ? `${changes.length} changed` : 'a new baseline';
+  return [
+    `${path.relative(ROOT, file)}: ${baseline.measured}; ${what}`,
+    ...changes.map((c) => `  ${c.id}: ${c.before} -> ${c.after}`),
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -115,12 +144,18 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const releases = values.release ?? [...RELEASES];
-  const flavours = values.flavour?.map((f) => (f === 'default' ? '' : `-${f.replace(/^-/, '')}`)) ?? Object.keys(FLAVOURS);
+  const flavours =
+    values.flavour?.map((f) => (f === 'default' ? '' : `-${f.replace(/^-/, '')}`)) ?? Object.keys(FLAVOURS);
   const bad = [...releases.filter((r) => !isRelease(r)), ...flavours.filter((f) => !(f in FLAVOURS))];
   const parallel = Number(values.parallel);
   if (bad.length > 0 || !(parallel >= 1)) {
-    console.error(`record-baseline: unknown ${bad.join(', ') || `--parallel ${values.parallel}`}; releases: ` +
-      `${RELEASES.join(', ')}; flavours: default, ${Object.keys(FLAVOURS).filter(Boolean).map((f) => f.slice(1)).join(', ')}`);
+    console.error(
+      `record-baseline: unknown ${bad.join(', ') || `--parallel ${values.parallel}`}; releases: ` +
+        `${RELEASES.join(', ')}; flavours: default, ${Object.keys(FLAVOURS)
+          .filter(Boolean)
+          .map((f) => f.slice(1))
+          .join(', ')}`,
+    );
     return 2;
   }
   const jobs = releases.flatMap((release) => flavours.map((flavour) => [release as Release, flavour] as const));

@@ -54,7 +54,10 @@ test('a daemon is ready when its URL answers; a stop from another process ends i
   // Another process, knowing only the state dir: the pid file is all it needs.
   const script = `require('${path.join(ROOT, 'launcher', 'supervisor.ts')}').stopDaemon(process.argv[1], 'web')
     .then((stopped) => process.stdout.write(String(stopped)))`;
-  const stop = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script, dir], { encoding: 'utf8', cwd: ROOT });
+  const stop = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script, dir], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
   expect(stop.stdout.trim(), stop.stderr).toBe('true');
   expect(alive(daemon.pid)).toBe(false);
   expect(alive(worker), 'the forked worker went with its group').toBe(false);
@@ -81,7 +84,7 @@ test('a port readiness check; a stale pid file of a reused pid is not signalled'
   expect(alive(daemon.pid)).toBe(false);
 });
 
-test('a daemon that exits during start-up, or is not ready in time, fails with its log tail and is not left behind', async () => {
+test('a daemon that exits early or is not ready in time fails with its log tail and is stopped', async () => {
   const dir = stateDir();
   const port = await freePort();
   const crash = startDaemon({
@@ -101,14 +104,16 @@ test('a daemon that exits during start-up, or is not ready in time, fails with i
     ready: { port },
     timeoutMs: 1_000,
   });
-  await expect(slow).rejects.toThrow(new RegExp(`silent did not accept on 127\\.0\\.0\\.1:${port} within 1 s \\(stopped\\)`));
+  await expect(slow).rejects.toThrow(
+    new RegExp(`silent did not accept on 127\\.0\\.0\\.1:${port} within 1 s \\(stopped\\)`),
+  );
   expect(runningPid(dir, 'silent')).toBeUndefined();
   await expect(
     startDaemon({ name: 'missing', command: '/nonexistent/daemon', args: [], stateDir: dir, ready: { port } }),
   ).rejects.toThrow(/cannot start missing \(\/nonexistent\/daemon\): .*ENOENT/);
 });
 
-test('INI: values written verbatim (oslo lists stay bracketed), overrides laid over the template, unwritable input refused', () => {
+test('INI: values verbatim (oslo lists stay bracketed), overrides over the template, unwritable input refused', () => {
   const base = parseIni('# comment\n[DEFAULT]\nworkers = 1\nallowed = [http,https]\n\n[db]\nx = a = b\n');
   expect(base).toEqual({ DEFAULT: { workers: '1', allowed: '[http,https]' }, db: { x: 'a = b' } });
   const merged = mergeIni(base, { DEFAULT: { workers: 2, debug: false }, new: { flavor: '' } });
@@ -132,9 +137,13 @@ test('openrc and clouds.yaml: any password survives the round trip through the s
   writeClientFiles(dir, 'http://127.0.0.1:1/v3', [identity, { ...identity, label: 'service', password: 'plain' }]);
   expect(readOpenrc(openrcPath(dir, 'member')).OS_PASSWORD).toBe(nasty);
   // What a real shell makes of it.
-  const sourced = spawnSync('bash', ['-c', `. "${openrcPath(dir, 'member')}" && printf %s "$OS_PASSWORD"`], { encoding: 'utf8' });
+  const sourced = spawnSync('bash', ['-c', `. "${openrcPath(dir, 'member')}" && printf %s "$OS_PASSWORD"`], {
+    encoding: 'utf8',
+  });
   expect(sourced.stdout).toBe(nasty);
-  const clouds = YAML.parse(fs.readFileSync(cloudsYamlPath(dir), 'utf8')) as { clouds: Record<string, { auth: { password: string } }> };
+  const clouds = YAML.parse(fs.readFileSync(cloudsYamlPath(dir), 'utf8')) as {
+    clouds: Record<string, { auth: { password: string } }>;
+  };
   expect(clouds.clouds['conformance-member'].auth.password).toBe(nasty);
   expect(clouds.clouds['conformance-service'].auth.password).toBe('plain');
   expect(fs.statSync(cloudsYamlPath(dir)).mode & 0o777).toBe(0o600);
