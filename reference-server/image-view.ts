@@ -6,6 +6,7 @@ export function isoTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** DISCOVERY-IMAGE-MATCHES-SCHEMA: every record validates against the served image schema. */
 export function imageView(image: ImageRecord, showLocations: boolean): Record<string, unknown> {
   return {
     // Glance starts from the extra properties, then overlays the base attributes.

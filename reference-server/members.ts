@@ -64,7 +64,7 @@ export function addMember(image: ImageRecord, memberId: string, context: Request
   return member;
 }
 
-/** Only the member itself answers; the owner is refused, anyone else does not see the membership. */
+/** Only the member itself (or an admin) answers; the owner is refused, anyone else does not see the membership. */
 export function setMemberStatus(
   image: ImageRecord,
   memberId: string,
@@ -74,7 +74,7 @@ export function setMemberStatus(
   const refused = httpError(403, `Not allowed to update members for image ${image.id}.`);
   if (image.visibility !== 'shared') throw refused;
   const member = findMember(image, memberId, context);
-  if (context.project !== memberId) throw refused;
+  if (context.project !== memberId && !context.isAdmin) throw refused;
   member.status = status;
   member.updated_at = new Date();
   return member;

@@ -73,6 +73,7 @@ export function checkPatchMediaType(mediaType: string): HttpError | null {
 }
 
 /** PATCH-POINTER-ESCAPES: only ~0 and ~1 escapes, decoded ~1 first (RFC 6901 §4). */
+/** PATCH-POINTER-ESCAPES: RFC 6901 `~0`/`~1` decoding, Glance's pointer errors. */
 function decodePointer(pointer: unknown): string[] {
   const text = typeof pointer === 'string' ? pointer : pythonRepr(pointer);
   const bad = (why: string): HttpError => httpError(400, `Pointer \`${text}\` ${why}`);
@@ -156,12 +157,17 @@ export interface PatchEnvironment {
 
 const locationsVerb: Record<PatchVerb, string> = { add: 'add', remove: 'remove', replace: 'update' };
 
+/** LOC-HIDDEN-403 */
 function checkLocationsVisible(op: PatchVerb, env: PatchEnvironment): void {
   if (!env.showMultipleLocations) {
     throw httpError(403, `It's not allowed to ${locationsVerb[op]} locations if locations are invisible.`);
   }
 }
 
+/**
+ * LOC-REMOVE-QUEUED-409, LOC-REMOVE-SAVING-409, LOC-REMOVE-UPLOADING-409, LOC-REMOVE-DEACTIVATED-409,
+ * LOC-REPLACE-SAVING-409, LOC-REPLACE-UPLOADING-409, LOC-REPLACE-DEACTIVATED-409, LOC-ADD-DEACTIVATED-409.
+ */
 function checkLocationsStatus(op: PatchVerb, image: ImageRecord): void {
   const allowed = op === 'remove' ? ['active'] : ['active', 'queued'];
   if (!allowed.includes(image.status)) {
@@ -179,7 +185,7 @@ async function checkNewLocation(url: string, existing: ImageLocation[], env: Pat
   return size;
 }
 
-/** Adding data to a queued image makes it active, sized by the new location. */
+/** LOC-REPLACE-QUEUED-ACTIVATES: adding data to a queued image makes it active, sized by the new location. */
 function activateIfQueued(image: ImageRecord, size: number): void {
   if (image.status !== 'queued') return;
   transition(image, 'active');
@@ -187,6 +193,7 @@ function activateIfQueued(image: ImageRecord, size: number): void {
 }
 
 async function replaceLocations(image: ImageRecord, value: ImageLocation[], env: PatchEnvironment): Promise<void> {
+  // LOC-REPLACE-EMPTY-403
   if (value.length === 0) throw httpErrorWithDetail(403, 'Cannot set locations to empty list.');
   checkLocationsVisible('replace', env);
   checkLocationsStatus('replace', image);
@@ -233,6 +240,7 @@ async function addLocation(image: ImageRecord, position: string, value: ImageLoc
 function removeLocation(image: ImageRecord, position: string, env: PatchEnvironment): void {
   checkLocationsVisible('remove', env);
   checkLocationsStatus('remove', image);
+  // LOC-REMOVE-LAST-403
   if (image.locations.length === 1) throw httpErrorWithDetail(403, 'Cannot remove last location in the image.');
   // LOC-REMOVE-DASH-400, LOC-REMOVE-INDEX-MISSING-400, LOC-INDEX-LEADING-ZERO-400: an existing
   // element named by an RFC 6901 index; '-' names none (Glance removes the last: DEVIATIONS.md).

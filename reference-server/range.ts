@@ -77,8 +77,9 @@ export function parseRangeHeader(value: string): ByteRangeSpec[] | null {
   const equals = field.indexOf('=');
   if (equals < 0) return null;
   const unit = field.slice(0, equals);
+  // RANGE-UNKNOWN-UNIT-IGNORED, RANGE-CASE-INSENSITIVE: only the `bytes` unit, in any case.
   if (!UNIT.test(unit) || unit.toLowerCase() !== 'bytes') return null;
-  // RFC 7230 §7: list elements may be empty and surrounded by OWS.
+  // RANGE-EMPTY-LIST-ELEMENT, RANGE-WHITESPACE (RFC 7230 §7): list elements may be empty and surrounded by OWS.
   const elements = field
     .slice(equals + 1)
     .split(',')
@@ -98,6 +99,10 @@ function startMessage(header: string, size: number): string {
   return `Invalid start position in ${header} header. Start position MUST be in the inclusive range [0, ${size - 1}].`;
 }
 
+/**
+ * RANGE-SINGLE-206, RANGE-OPEN-ENDED-206, RANGE-SUFFIX-206, RANGE-END-CLAMPED-206, RANGE-START-BEYOND-416,
+ * RANGE-SUFFIX-ZERO-416, RANGE-EMPTY-IMAGE-416: one byte-range-spec against the image's size.
+ */
 function resolveSpec(spec: ByteRangeSpec, size: number): RangeDecision {
   if (spec.kind === 'suffix') {
     if (spec.length === 0) {
@@ -116,6 +121,7 @@ function resolveSpec(spec: ByteRangeSpec, size: number): RangeDecision {
 const CONTENT_RANGE = /^bytes ([0-9]+)-([0-9]+)\/([0-9]+|\*)$/;
 
 /**
+ * RANGE-DEPRECATED-CONTENT-RANGE, RANGE-DEPRECATED-INVALID-NO-5XX:
  * Glance's deprecated `Content-Range` request header: an exact window, never
  * clamped. Its length part is only checked for consistency, not against the
  * image size (as Glance does).
@@ -151,6 +157,7 @@ export function decideContentRange(value: string, size: number): RangeDecision {
  * `etag` (null when the image has no checksum).
  */
 export function decideRange(request: RangeRequest, size: number, etag: string | null): RangeDecision {
+  // (RANGE-NO-DATA-204 is decided before: an image without data is a 204 in image-data.ts.)
   if (request.range !== undefined) {
     // RANGE-IF-RANGE-MISMATCH, RANGE-IF-RANGE-MATCH-206 (RFC 7233 §3.2): If-Range must match the current
     // strong validator exactly.
@@ -158,10 +165,11 @@ export function decideRange(request: RangeRequest, size: number, etag: string | 
       return { kind: 'full' };
     }
     const specs = parseRangeHeader(request.range);
-    // Invalid (§2.1) or several ranges (§3.1 "MAY ignore"): send the whole image.
+    // RANGE-INVALID-IGNORED, RANGE-MULTIPLE: invalid (§2.1) or several ranges (§3.1 "MAY ignore"): the whole image.
     if (specs === null || specs.length !== 1) return { kind: 'full' };
     return resolveSpec(specs[0], size);
   }
+  // RANGE-RANGE-WINS: Content-Range counts only without Range. RANGE-FULL-200: neither.
   if (request.contentRange !== undefined) return decideContentRange(request.contentRange, size);
   return { kind: 'full' };
 }

@@ -106,6 +106,7 @@ const COLLECTION_LINKS: JsonValue = [
   { rel: 'describedby', href: '{schema}' },
 ];
 
+/** DISCOVERY-SCHEMA-IMAGE, DISK-FORMAT-PLOOP-SCHEMA (ploop is among Glance's default disk formats, options.ts). */
 export function imageSchema(diskFormats: string[], containerFormats: string[]): Schema {
   return {
     name: 'image',
@@ -129,6 +130,7 @@ function collection(name: string, items: Schema, extra: Schema = {}): Schema {
   };
 }
 
+/** DISCOVERY-SCHEMA-IMAGES */
 export function imagesSchema(diskFormats: string[], containerFormats: string[]): Schema {
   return collection('images', imageSchema(diskFormats, containerFormats));
 }

@@ -66,6 +66,7 @@ export function documentValidator(name: string, schema: AnySchema): DocumentVali
   };
 }
 
+/** DISK-FORMAT-UNKNOWN-400, DISK-FORMAT-PLOOP-CREATE: formats outside the configured lists are a schema 400. */
 export function imageValidator(diskFormats: string[], containerFormats: string[]): ImageValidator {
   const validate = documentValidator('image', imageSchema(diskFormats, containerFormats));
   return (document) => {

@@ -40,6 +40,7 @@ const tagsOf = (namespace: NamespaceRecord): JsonObject[] =>
 
 // --- reads ------------------------------------------------------------------
 
+/** HYPERVISOR-NAMESPACE-LISTED, HYPERVISOR-LISTED-FOR-IMAGES (`?resource_types=OS::Glance::Image`). */
 export function listNamespaces(exchange: Exchange): void {
   const { query, context, state } = exchange;
   const types = query.get('resource_types');
@@ -57,7 +58,7 @@ export function listNamespaces(exchange: Exchange): void {
   });
 }
 
-/** Empty properties, objects and tags are left out, as Glance does. */
+/** HYPERVISOR-NAMESPACE-VZ. Empty properties, objects and tags are left out, as Glance does. */
 export function showNamespace(exchange: Exchange): void {
   const namespace = namespaceOf(exchange);
   const properties = propertiesOf(namespace);
