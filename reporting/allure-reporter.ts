@@ -17,7 +17,11 @@ import { toolInfo } from './identity';
 
 // The parts of allure-js-commons' model used here, declared locally: the project's `node`
 // module resolution cannot see the package's `sdk/reporter` subpath types.
-interface AllureStep { name?: string; steps: AllureStep[]; attachments: unknown[] }
+interface AllureStep {
+  name?: string;
+  steps: AllureStep[];
+  attachments: unknown[];
+}
 export interface AllureResult {
   labels: Array<{ name: string; value: string }>;
   links: Array<{ name?: string; url: string; type?: string }>;
@@ -50,12 +54,21 @@ export function addRequirementLabels(result: AllureResult): void {
   if (!result.links.some((l) => l.url === requirement.source.url)) {
     result.links.push({ name: requirement.source.clause, url: requirement.source.url, type: 'link' });
   }
-  result.steps = result.steps.filter((s) => !(s.name && ANNOTATION_STEP.test(s.name) && !s.steps.length && !s.attachments.length));
-  result.description ??= `**${requirement.id}** (${requirement.level}): ${requirement.title}\n\nPasses when: ${requirement.passes}\n\nSource: [${requirement.source.clause}](${requirement.source.url})`;
+  result.steps = result.steps.filter(
+    (s) => !(s.name && ANNOTATION_STEP.test(s.name) && !s.steps.length && !s.attachments.length),
+  );
+  result.description ??= [
+    `**${requirement.id}** (${requirement.level}): ${requirement.title}`,
+    `Passes when: ${requirement.passes}`,
+    `Source: [${requirement.source.clause}](${requirement.source.url})`,
+  ].join('\n\n');
 }
 
 /** Allure's environment info: the target as discovery described it. Values are single-line. */
-export function environmentInfo(target: TargetInfo | undefined, extra: Record<string, string> = {}): Record<string, string> {
+export function environmentInfo(
+  target: TargetInfo | undefined,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const env: Record<string, string> = {};
   if (target) {
     env['Target URL'] = target.url;
@@ -74,12 +87,15 @@ export function environmentInfo(target: TargetInfo | undefined, extra: Record<st
 
 /** Java-properties text: keys and values escaped, one entry a line. */
 export function toProperties(values: Record<string, string>): string {
-  const escape = (s: string, key: boolean) => s
-    .replace(/\\/g, '\\\\')
-    .replace(/\r?\n/g, '\\n')
-    .replace(key ? /[=:\s]/g : /^\s/, (c) => `\\${c}`)
-    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `${Object.entries(values).map(([k, v]) => `${escape(k, true)}=${escape(v, false)}`).join('\n')}\n`;
+  const escape = (s: string, key: boolean) =>
+    s
+      .replace(/\\/g, '\\\\')
+      .replace(/\r?\n/g, '\\n')
+      .replace(key ? /[=:\s]/g : /^\s/, (c) => `\\${c}`)
+      .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${Object.entries(values)
+    .map(([k, v]) => `${escape(k, true)}=${escape(v, false)}`)
+    .join('\n')}\n`;
 }
 
 export default class ConformanceAllureReporter extends AllureReporter {
@@ -87,7 +103,12 @@ export default class ConformanceAllureReporter extends AllureReporter {
 
   constructor(options: Options = {}) {
     const resultsDir = path.resolve(options.resultsDir ?? path.join(loadSuiteConfig().reportDir, 'allure-results'));
-    const config: Options = { detail: false, ...options, resultsDir, listeners: [...(options.listeners ?? []), { beforeTestResultWrite: addRequirementLabels }] };
+    const config: Options = {
+      detail: false,
+      ...options,
+      resultsDir,
+      listeners: [...(options.listeners ?? []), { beforeTestResultWrite: addRequirementLabels }],
+    };
     super(config);
     this.resultsDir = resultsDir;
   }

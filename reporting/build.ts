@@ -58,9 +58,7 @@ function judge(record: TestRecord, requirement: Requirement): TestReport {
     harnessError: harnessErrors.length > 0,
     escalated: escalation !== undefined,
   });
-  const reasons = verdict === 'not-applicable'
-    ? described(record, 'skip')
-    : record.errors.map((e) => firstLines(e));
+  const reasons = verdict === 'not-applicable' ? described(record, 'skip') : record.errors.map((e) => firstLines(e));
   return {
     title: record.title,
     file: record.file,
@@ -112,7 +110,12 @@ export function assemble(inputs: AssemblyInputs): ConformanceReport {
       };
     });
   const summary: Record<Verdict, number> & { total: number } = {
-    pass: 0, fail: 0, 'non-strict': 0, 'not-applicable': 0, error: 0, total: requirements.length,
+    pass: 0,
+    fail: 0,
+    'non-strict': 0,
+    'not-applicable': 0,
+    error: 0,
+    total: requirements.length,
   };
   for (const r of requirements) summary[r.verdict] += 1;
   return {
@@ -122,7 +125,10 @@ export function assemble(inputs: AssemblyInputs): ConformanceReport {
     catalog: inputs.catalogInfo,
     run: { ...inputs.run, filtered: requirements.length < inputs.catalog.length },
     target: inputs.target,
-    verdict: overall(requirements.map((r) => r.verdict), inputs.run.strict),
+    verdict: overall(
+      requirements.map((r) => r.verdict),
+      inputs.run.strict,
+    ),
     summary,
     requirements,
     cleanup: inputs.cleanup,

@@ -97,7 +97,12 @@ export default class ConformanceReporter implements Reporter {
       return { status: 'failed' };
     }
     process.stdout.write(verdictTable(report, shownPath(file)));
-    if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(report).map((l) => `${l}\n`).join(''));
+    if (process.env.GITHUB_ACTIONS === 'true')
+      process.stdout.write(
+        githubAnnotations(report)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
     // A run that ended in error keeps Playwright's failed status, whatever the verdicts say.
     if (result.status === 'interrupted' || result.status === 'timedout' || this.runErrors) return undefined;
     // Non-strict (SHOULD) findings fail tests but not conformance: the exit status follows the verdict.

@@ -66,12 +66,26 @@ export function compareReports(left: ConformanceReport, right: ConformanceReport
         const differing = fields.filter((field) => {
           // Only image bytes have a length worth comparing: JSON records and error prose differ in
           // fields and wording that no requirement is about.
-          if (field === 'content-length' && !(fieldValue(a, 'content-type') === 'application/octet-stream' && fieldValue(b, 'content-type') === 'application/octet-stream')) return false;
+          if (
+            field === 'content-length' &&
+            !(
+              fieldValue(a, 'content-type') === 'application/octet-stream' &&
+              fieldValue(b, 'content-type') === 'application/octet-stream'
+            )
+          )
+            return false;
           return fieldValue(a, field) !== fieldValue(b, field);
         });
         if (!differing.length) result.agreeing += 1;
         for (const field of differing) {
-          result.divergences.push({ requirement: requirement.id, test: test.title, request: requestKey(a), field, left: fieldValue(a, field), right: fieldValue(b, field) });
+          result.divergences.push({
+            requirement: requirement.id,
+            test: test.title,
+            request: requestKey(a),
+            field,
+            left: fieldValue(a, field),
+            right: fieldValue(b, field),
+          });
         }
       }
     }

@@ -24,7 +24,7 @@ export function readExpectations(file: string): Expectations {
   try {
     doc = JSON.parse(fs.readFileSync(file, 'utf8')) as Expectations;
   } catch (e) {
-    throw new Error(`cannot read the expectations file ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read the expectations file ${file}: ${(e as Error).message}`, { cause: e });
   }
   if (typeof doc?.expectations !== 'object') throw new Error(`${file} has no "expectations" object`);
   return doc;
@@ -35,7 +35,8 @@ export function gate(report: ConformanceReport, expected: Expectations): GateDif
   const actual = new Map(report.requirements.map((r) => [r.id, r.verdict]));
   for (const id of actual.keys()) {
     const want = expected.expectations[id]?.verdict ?? 'pass';
-    if (actual.get(id) !== want) differences.push({ id, expected: want, actual: actual.get(id)!, reason: expected.expectations[id]?.reason });
+    if (actual.get(id) !== want)
+      differences.push({ id, expected: want, actual: actual.get(id)!, reason: expected.expectations[id]?.reason });
   }
   // A filtered run judges only some requirements; a full run must judge every listed one.
   if (!report.run.filtered) {
@@ -50,7 +51,8 @@ export function describeDifferences(differences: GateDifference[], file: string)
   if (!differences.length) return `glance-conformance: every verdict matches ${file}`;
   const lines = differences.map((d) => {
     const note = d.actual === 'pass' ? ' (fixed? update the baseline)' : '';
-    return `  ${d.id}: expected ${d.expected}, got ${d.actual}${note}${d.reason ? ` — baseline reason: ${d.reason}` : ''}`;
+    const reason = d.reason ? ` — baseline reason: ${d.reason}` : '';
+    return `  ${d.id}: expected ${d.expected}, got ${d.actual}${note}${reason}`;
   });
   return [`glance-conformance: ${differences.length} verdict(s) differ from ${file}:`, ...lines].join('\n');
 }

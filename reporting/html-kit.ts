@@ -15,6 +15,26 @@ export function esc(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
+export type Attributes = Record<string, string | number | boolean | undefined>;
+
+/**
+ * An element: attributes in the order given, values escaped (`true` → bare attribute, `false` and
+ * `undefined` → left out); children are HTML already, joined as they are.
+ */
+export function el(tag: string, attributes: Attributes = {}, ...children: string[]): string {
+  const attrs = Object.entries(attributes)
+    .filter(([, v]) => v !== undefined && v !== false)
+    .map(([k, v]) => (v === true ? ` ${k}` : ` ${k}="${esc(v)}"`))
+    .join('');
+  return VOID.has(tag) ? `<${tag}${attrs}>` : `<${tag}${attrs}>${children.join('')}</${tag}>`;
+}
+
+/** Elements without content or closing tag. */
+const VOID = new Set(['input', 'meta', 'link', 'br']);
+
+/** The plural of a count: `plural(2, 'test')` → "2 tests". */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** An href that cannot run script: http(s) URLs and relative paths only. */
 export function safeHref(url: string): string | undefined {
   if (/^https?:\/\//i.test(url)) return url;
@@ -50,7 +70,7 @@ export const OVERALL_HELP: Record<Overall, string> = {
 };
 
 export function badge(verdict: Verdict): string {
-  return `<span class="badge v-${esc(verdict)}" title="${esc(VERDICT_HELP[verdict])}">${esc(VERDICT_LABEL[verdict])}</span>`;
+  return el('span', { class: `badge v-${verdict}`, title: VERDICT_HELP[verdict] }, esc(VERDICT_LABEL[verdict]));
 }
 
 export function formatDuration(ms: number): string {
@@ -74,13 +94,29 @@ export interface PageParts {
   body: string;
 }
 
+/** Nothing may be loaded from anywhere: the page opens the same without network. */
+const CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "script-src 'unsafe-inline'",
+  'img-src data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
 export function page(p: PageParts): string {
+  const header = el(
+    'header',
+    { class: 'top' },
+    el('h1', {}, esc(p.heading)),
+    p.subheading ? el('div', { class: 'sub' }, p.subheading) : '',
+  );
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="glance-conformance">
 <title>${esc(p.title)}</title>
@@ -89,7 +125,7 @@ export function page(p: PageParts): string {
 ${asset('page.css')}${asset(`${p.kind}.css`)}</style>
 </head>
 <body>
-<header class="top"><h1>${esc(p.heading)}</h1>${p.subheading ? `<div class="sub">${p.subheading}</div>` : ''}</header>
+${header}
 <main>
 ${p.body}
 </main>

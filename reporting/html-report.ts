@@ -1,5 +1,16 @@
 import type { Exchange, RecordedMessage } from '../harness/evidence';
-import { badge, esc, formatDuration, link, OVERALL_HELP, page, VERDICT_HELP, VERDICT_LABEL } from './html-kit';
+import {
+  badge,
+  el,
+  esc,
+  formatDuration,
+  link,
+  OVERALL_HELP,
+  page,
+  plural,
+  VERDICT_HELP,
+  VERDICT_LABEL,
+} from './html-kit';
 import {
   splitEvidence,
   tlsUnverified,
@@ -25,13 +36,14 @@ const EXPLAINED: Verdict[] = ['fail', 'non-strict', 'error'];
 const SHOWN_EXCHANGES = 3;
 
 function headersTable(headers: Record<string, string>): string {
-  const rows = Object.entries(headers);
-  if (!rows.length) return '<p class="muted">no headers</p>';
-  return `<table class="headers"><tbody>${rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>`;
+  const rows = Object.entries(headers).map(([k, v]) =>
+    el('tr', {}, el('th', { scope: 'row' }, esc(k)), el('td', {}, esc(v))),
+  );
+  return rows.length ? el('table', { class: 'headers' }, el('tbody', {}, ...rows)) : '<p class="muted">no headers</p>';
 }
 
 function bodyBlock(m: RecordedMessage): string {
-  return m.body === undefined ? '<p class="muted">no body</p>' : `<pre class="body">${esc(prettyBody(m.body))}</pre>`;
+  return m.body === undefined ? '<p class="muted">no body</p>' : el('pre', { class: 'body' }, esc(prettyBody(m.body)));
 }
 
 function prettyBody(body: string): string {
@@ -49,26 +61,58 @@ function statusClass(status: number): string {
 }
 
 function exchangeBlock(x: Exchange, role: string, open: boolean): string {
+  const call = `${esc(x.request.method)} ${esc(x.request.url)}`;
+  const status = x.response
+    ? el('span', { class: `status ${statusClass(x.response.status)}` }, esc(x.response.status))
+    : '<span class="status s5">no answer</span>';
+  const summary = el(
+    'summary',
+    {},
+    el('span', { class: 'role' }, esc(role)),
+    ' ',
+    el('code', { class: 'reqline' }, call),
+    ` → ${status} `,
+    el('span', { class: 'muted' }, `${esc(formatDuration(x.durationMs))} · ${esc(x.at)}`),
+  );
+  const request = el(
+    'section',
+    { class: 'msg' },
+    '<h4>Request</h4>',
+    el('p', {}, el('code', {}, call)),
+    headersTable(x.request.headers),
+    bodyBlock(x.request),
+  );
   const response = x.response
-    ? `<span class="status ${statusClass(x.response.status)}">${esc(x.response.status)}</span>`
-    : `<span class="status s5">no answer</span>`;
-  return `<details class="exchange"${open ? ' open' : ''}>
-<summary><span class="role">${esc(role)}</span> <code class="reqline">${esc(x.request.method)} ${esc(x.request.url)}</code> → ${response} <span class="muted">${esc(formatDuration(x.durationMs))} · ${esc(x.at)}</span></summary>
-<div class="msgs">
-<section class="msg"><h4>Request</h4><p><code>${esc(x.request.method)} ${esc(x.request.url)}</code></p>${headersTable(x.request.headers)}${bodyBlock(x.request)}</section>
-<section class="msg"><h4>Response</h4>${x.response
-    ? `<p><code>HTTP ${esc(x.response.status)}</code></p>${headersTable(x.response.headers)}${bodyBlock(x.response)}`
-    : `<p class="failure">${esc(x.failure ?? 'no response recorded')}</p>`}</section>
-</div>
-</details>`;
+    ? [
+        el('p', {}, el('code', {}, `HTTP ${esc(x.response.status)}`)),
+        headersTable(x.response.headers),
+        bodyBlock(x.response),
+      ]
+    : [el('p', { class: 'failure' }, esc(x.failure ?? 'no response recorded'))];
+  const answer = el('section', { class: 'msg' }, '<h4>Response</h4>', ...response);
+  return el('details', { class: 'exchange', open }, summary, '\n', el('div', { class: 'msgs' }, request, answer));
 }
 
 function reasonBlock(reason: string): string {
   const r = parseReason(reason);
-  const ev = r.expected !== undefined || r.received !== undefined
-    ? `<dl class="kv expect"><dt>Expected</dt><dd><code>${esc(r.expected ?? '')}</code></dd><dt>Actual</dt><dd><code>${esc(r.received ?? '')}</code></dd></dl>`
-    : '';
-  return `<div class="reason"><p class="headline">${esc(r.headline)}</p>${ev}<details class="raw"><summary>assertion message</summary><pre>${esc(r.text)}</pre></details></div>`;
+  const values =
+    r.expected !== undefined || r.received !== undefined
+      ? el(
+          'dl',
+          { class: 'kv expect' },
+          el('dt', {}, 'Expected'),
+          el('dd', {}, el('code', {}, esc(r.expected ?? ''))),
+          el('dt', {}, 'Actual'),
+          el('dd', {}, el('code', {}, esc(r.received ?? ''))),
+        )
+      : '';
+  const raw = el('details', { class: 'raw' }, el('summary', {}, 'assertion message'), el('pre', {}, esc(r.text)));
+  return el('div', { class: 'reason' }, el('p', { class: 'headline' }, esc(r.headline)), values, raw);
+}
+
+/** Exchanges folded away under a summary line. */
+function folded(what: string, exchanges: string[]): string {
+  return exchanges.length ? el('details', { class: 'earlier' }, el('summary', {}, what), exchanges.join('\n')) : '';
 }
 
 function testEvidence(t: TestReport): string {
@@ -76,132 +120,294 @@ function testEvidence(t: TestReport): string {
   const shown = deciding.slice(0, SHOWN_EXCHANGES);
   const earlier = deciding.slice(SHOWN_EXCHANGES);
   const exchanges = t.evidence?.length
-    ? `<h4>Exchanges, newest first</h4>
-${shown.map((x, i) => exchangeBlock(x, i === 0 ? 'deciding' : `#${deciding.length - i}`, i === 0)).join('\n')}
-${earlier.length ? `<details class="earlier"><summary>${earlier.length} earlier exchange${earlier.length > 1 ? 's' : ''}</summary>${earlier.map((x, i) => exchangeBlock(x, `#${earlier.length - i}`, false)).join('\n')}</details>` : ''}
-${cleanup.length ? `<details class="earlier"><summary>${cleanup.length} cleanup exchange${cleanup.length > 1 ? 's' : ''} after the test</summary>${cleanup.map((x) => exchangeBlock(x, 'cleanup', false)).join('\n')}</details>` : ''}`
+    ? [
+        '<h4>Exchanges, newest first</h4>',
+        ...shown.map((x, i) => exchangeBlock(x, i === 0 ? 'deciding' : `#${deciding.length - i}`, i === 0)),
+        folded(
+          plural(earlier.length, 'earlier exchange'),
+          earlier.map((x, i) => exchangeBlock(x, `#${earlier.length - i}`, false)),
+        ),
+        folded(
+          `${plural(cleanup.length, 'cleanup exchange')} after the test`,
+          cleanup.map((x) => exchangeBlock(x, 'cleanup', false)),
+        ),
+      ].join('\n')
     : '<p class="muted">No exchange was recorded for this test.</p>';
-  return `<article class="test-evidence">
-<h3>${badge(t.verdict)} ${esc(t.title)} <span class="muted mono">${esc(t.file)}:${esc(t.line)}</span></h3>
-${t.escalation ? `<p class="warn">Raised to MUST: ${esc(t.escalation)}</p>` : ''}
-${t.reasons.map(reasonBlock).join('\n') || '<p class="muted">No reason was recorded.</p>'}
-${exchanges}
-</article>`;
+  const where = el('span', { class: 'muted mono' }, `${esc(t.file)}:${esc(t.line)}`);
+  return el(
+    'article',
+    { class: 'test-evidence' },
+    el('h3', {}, `${badge(t.verdict)} ${esc(t.title)} ${where}`),
+    t.escalation ? el('p', { class: 'warn' }, `Raised to MUST: ${esc(t.escalation)}`) : '',
+    t.reasons.map(reasonBlock).join('\n') || '<p class="muted">No reason was recorded.</p>',
+    '\n',
+    exchanges,
+  );
 }
 
 function evidenceRow(r: RequirementReport): string {
   const failing = r.tests.filter((t) => EXPLAINED.includes(t.verdict));
   if (!failing.length) return '';
   const exchanges = failing.reduce((n, t) => n + (t.evidence?.length ?? 0), 0);
-  return `<tr class="evidence-row"><td colspan="7">
-<details class="evidence" id="evidence-${esc(r.id)}">
-<summary>Evidence for ${esc(r.id)}: ${failing.length} of ${r.tests.length} test${r.tests.length > 1 ? 's' : ''} ${esc(VERDICT_LABEL[r.verdict])}, ${exchanges} recorded exchange${exchanges === 1 ? '' : 's'}</summary>
-<p class="muted">Pass criterion: ${esc(r.passes)}</p>
-${failing.map(testEvidence).join('\n')}
-</details>
-</td></tr>`;
+  const summary =
+    `Evidence for ${esc(r.id)}: ${failing.length} of ${plural(r.tests.length, 'test')} ` +
+    `${esc(VERDICT_LABEL[r.verdict])}, ${plural(exchanges, 'recorded exchange')}`;
+  const details = el(
+    'details',
+    { class: 'evidence', id: `evidence-${r.id}` },
+    el('summary', {}, summary),
+    el('p', { class: 'muted' }, `Pass criterion: ${esc(r.passes)}`),
+    failing.map(testEvidence).join('\n'),
+  );
+  return el('tr', { class: 'evidence-row' }, el('td', { colspan: 7 }, details));
 }
 
 function requirementRows(r: RequirementReport): string {
   const skip = r.verdict === 'not-applicable' ? r.tests.flatMap((t) => t.reasons)[0] : undefined;
-  return `<tbody class="req" id="req-${esc(r.id)}" data-id="${esc(r.id)}" data-verdict="${esc(r.verdict)}" data-feature="${esc(r.feature)}" data-level="${esc(r.level)}">
-<tr class="req-row">
-<th scope="row"><code class="rid">${esc(r.id)}</code><div class="rtitle">${esc(r.title)}</div>${skip ? `<div class="muted small">${esc(skip)}</div>` : ''}</th>
-<td><span class="level l-${esc(r.level)}">${esc(r.level)}</span></td>
-<td>${esc(r.feature)}</td>
-<td>${link(r.source.url, r.source.clause)}</td>
-<td class="verdict">${badge(r.verdict)}</td>
-<td class="num">${r.tests.length}</td>
-<td class="num">${esc(formatDuration(r.durationMs))}</td>
-</tr>
-${evidenceRow(r)}
-</tbody>`;
+  const heading = el(
+    'th',
+    { scope: 'row' },
+    el('code', { class: 'rid' }, esc(r.id)),
+    el('div', { class: 'rtitle' }, esc(r.title)),
+    skip ? el('div', { class: 'muted small' }, esc(skip)) : '',
+  );
+  const row = el(
+    'tr',
+    { class: 'req-row' },
+    heading,
+    el('td', {}, el('span', { class: `level l-${r.level}` }, esc(r.level))),
+    el('td', {}, esc(r.feature)),
+    el('td', {}, link(r.source.url, r.source.clause)),
+    el('td', { class: 'verdict' }, badge(r.verdict)),
+    el('td', { class: 'num' }, String(r.tests.length)),
+    el('td', { class: 'num' }, esc(formatDuration(r.durationMs))),
+  );
+  const attributes = { class: 'req', id: `req-${r.id}`, 'data-id': r.id, 'data-verdict': r.verdict };
+  return el(
+    'tbody',
+    { ...attributes, 'data-feature': r.feature, 'data-level': r.level },
+    '\n',
+    row,
+    '\n',
+    evidenceRow(r),
+  );
+}
+
+/** A `<dl>` of terms and (HTML) descriptions. */
+const definitions = (rows: Array<[string, string] | false>, cls = 'kv') =>
+  el(
+    'dl',
+    { class: cls },
+    ...rows.filter((r): r is [string, string] => r !== false).map(([t, d]) => `<dt>${t}</dt><dd>${d}</dd>`),
+  );
+
+function capabilityTable(t: NonNullable<ConformanceReport['target']>): string {
+  const caps = Object.keys({ ...t.capabilities, ...t.reasons }) as Array<keyof typeof t.capabilities>;
+  if (!caps.length) return '<p class="muted">none detected up front</p>';
+  const rows = caps.map((c) => {
+    const v = t.capabilities[c];
+    const available =
+      v === undefined
+        ? '<span class="muted">not probed</span>'
+        : v
+          ? '<span class="yes">yes</span>'
+          : '<span class="no">no</span>';
+    return el(
+      'tr',
+      {},
+      el('th', { scope: 'row' }, el('code', {}, esc(c))),
+      el('td', {}, available),
+      el('td', {}, esc(t.reasons[c] ?? '')),
+    );
+  });
+  const head = ['Capability', 'Available', 'Reason'].map((h) => el('th', { scope: 'col' }, h));
+  return el('table', { class: 'caps' }, el('thead', {}, el('tr', {}, ...head)), el('tbody', {}, ...rows));
 }
 
 function targetCard(report: ConformanceReport): string {
   const t = report.target;
-  if (!t) return '<section class="card"><h2>Target</h2><p class="muted">The target was not described: discovery did not run (see the run output).</p></section>';
-  const caps = Object.keys({ ...t.capabilities, ...t.reasons }) as Array<keyof typeof t.capabilities>;
-  const capRows = caps.map((c) => {
-    const v = t.capabilities[c];
-    return `<tr><th scope="row"><code>${esc(c)}</code></th><td>${v === undefined ? '<span class="muted">not probed</span>' : v ? '<span class="yes">yes</span>' : '<span class="no">no</span>'}</td><td>${esc(t.reasons[c] ?? '')}</td></tr>`;
-  }).join('');
-  return `<section class="card target" aria-labelledby="target-h"><h2 id="target-h">Target</h2>
-<dl class="kv">
-<dt>URL</dt><dd><code class="target-url">${esc(t.url)}</code></dd>
-<dt>Kind</dt><dd>${t.kind === 'embedded' ? 'embedded reference server' : 'remote deployment'}</dd>
-<dt>API version</dt><dd><strong>${esc(t.currentVersion ?? 'unknown')}</strong> <span class="muted">(offers ${esc(t.versions.join(', ') || 'none')})</span></dd>
-<dt>Authentication</dt><dd>${esc(t.auth)}</dd>
-${tlsUnverified(t) ? '<dt>TLS</dt><dd class="warn">certificate verification was off for this run</dd>' : ''}
-<dt>Discovered</dt><dd>${esc(t.discoveredAt)}</dd>
-</dl>
-<h3>Detected capabilities</h3>
-${caps.length ? `<table class="caps"><thead><tr><th scope="col">Capability</th><th scope="col">Available</th><th scope="col">Reason</th></tr></thead><tbody>${capRows}</tbody></table>` : '<p class="muted">none detected up front</p>'}
-<p class="muted small">Capabilities not listed here are found by the tests that need them.</p>
-</section>`;
+  if (!t) {
+    const why = 'The target was not described: discovery did not run (see the run output).';
+    return el('section', { class: 'card' }, '<h2>Target</h2>', el('p', { class: 'muted' }, why));
+  }
+  const version =
+    `<strong>${esc(t.currentVersion ?? 'unknown')}</strong> ` +
+    el('span', { class: 'muted' }, `(offers ${esc(t.versions.join(', ') || 'none')})`);
+  return el(
+    'section',
+    { class: 'card target', 'aria-labelledby': 'target-h' },
+    '<h2 id="target-h">Target</h2>\n',
+    definitions([
+      ['URL', el('code', { class: 'target-url' }, esc(t.url))],
+      ['Kind', t.kind === 'embedded' ? 'embedded reference server' : 'remote deployment'],
+      ['API version', version],
+      ['Authentication', esc(t.auth)],
+      tlsUnverified(t) && ['TLS', el('span', { class: 'warn' }, 'certificate verification was off for this run')],
+      ['Discovered', esc(t.discoveredAt)],
+    ]),
+    '\n<h3>Detected capabilities</h3>\n',
+    capabilityTable(t),
+    '\n<p class="muted small">Capabilities not listed here are found by the tests that need them.</p>',
+  );
 }
 
 function cleanupNotes(report: ConformanceReport): string {
   if (!report.cleanup.length) return '';
-  const items = report.cleanup.map((c) => `<li><code>${esc(c.requirement)}</code> ${esc(c.test)}: ${esc(c.description)}</li>`);
-  return `<p class="warn">Images of ${report.cleanup.length} judged test(s) could not be deleted right away ` +
-    `(the run's sweep retried; verdicts are unaffected):</p><ul class="findings">${items.join('')}</ul>`;
+  const items = report.cleanup.map((c) =>
+    el('li', {}, el('code', {}, esc(c.requirement)), ` ${esc(c.test)}: ${esc(c.description)}`),
+  );
+  const note =
+    `Images of ${plural(report.cleanup.length, 'judged test')} could not be deleted right away ` +
+    "(the run's sweep retried; verdicts are unaffected):";
+  return el('p', { class: 'warn' }, note) + el('ul', { class: 'findings' }, ...items);
 }
 
 function runCard(report: ConformanceReport): string {
-  return `<section class="card"><h2>Run</h2>
-<dl class="kv">
-<dt>Run ID</dt><dd><code>${esc(report.run.id)}</code></dd>
-<dt>Started</dt><dd>${esc(report.run.startedAt)}</dd>
-<dt>Duration</dt><dd>${esc(formatDuration(report.run.durationMs))}</dd>
-<dt>Requirements judged</dt><dd>${report.summary.total}</dd>
-<dt>Tool</dt><dd>${esc(report.tool.name)} ${esc(report.tool.version)} · Playwright ${esc(report.tool.playwright)}</dd>
-<dt>Catalog</dt><dd><code>${esc(report.catalog.hash.slice(0, 19))}</code> · ${report.catalog.requirements} requirements</dd>
-<dt>Mode</dt><dd>${report.run.strict ? 'strict: SHOULD findings fail the run' : 'SHOULD findings do not fail the run'}</dd>
-${report.run.shards ? `<dt>Shards</dt><dd>${report.run.shards.map((x) => `${x.current}/${x.total}`).join(', ')}</dd>` : ''}
-</dl>
-${report.run.filtered ? '<p class="warn">Partial run: a filter (--grep or a spec file) selected some tests only; requirements that did not run are not in this report.</p>' : ''}
-${cleanupNotes(report)}
-<h3>Verdicts</h3>
-<dl class="kv">${VERDICT_ORDER.map((v) => `<dt>${badge(v)}</dt><dd class="muted">${esc(VERDICT_HELP[v])}</dd>`).join('')}</dl>
-</section>`;
+  const { run, tool, catalog } = report;
+  const partial =
+    'Partial run: a filter (--grep, a spec file or a shard) selected some tests only; ' +
+    'requirements that did not run are not in this report.';
+  return el(
+    'section',
+    { class: 'card' },
+    '<h2>Run</h2>\n',
+    definitions([
+      ['Run ID', el('code', {}, esc(run.id))],
+      ['Started', esc(run.startedAt)],
+      ['Duration', esc(formatDuration(run.durationMs))],
+      ['Requirements judged', String(report.summary.total)],
+      ['Tool', `${esc(tool.name)} ${esc(tool.version)} · Playwright ${esc(tool.playwright)}`],
+      ['Catalog', `${el('code', {}, esc(catalog.hash.slice(0, 19)))} · ${catalog.requirements} requirements`],
+      ['Mode', run.strict ? 'strict: SHOULD findings fail the run' : 'SHOULD findings do not fail the run'],
+      run.shards !== undefined && ['Shards', esc(run.shards.map((x) => `${x.current}/${x.total}`).join(', '))],
+    ]),
+    run.filtered ? el('p', { class: 'warn' }, partial) : '',
+    cleanupNotes(report),
+    '\n<h3>Verdicts</h3>\n',
+    definitions(VERDICT_ORDER.map((v) => [badge(v), el('span', { class: 'muted' }, esc(VERDICT_HELP[v]))])),
+  );
 }
 
+function banner(report: ConformanceReport): string {
+  const s = report.summary;
+  const verdict = el(
+    'div',
+    {},
+    '<div class="muted small">Overall verdict</div>',
+    el('div', { class: 'big', id: 'overall-verdict' }, esc(report.verdict)),
+    el('div', { class: 'small' }, esc(OVERALL_HELP[report.verdict])),
+  );
+  const counts = VERDICT_ORDER.map((v) =>
+    el('span', { class: `badge v-${v}`, 'data-count': v }, `${s[v]} ${esc(VERDICT_LABEL[v])}`),
+  );
+  return el(
+    'section',
+    { class: `verdict-banner o-${report.verdict}`, 'aria-label': 'Overall verdict' },
+    verdict,
+    el(
+      'div',
+      { class: 'counts', 'aria-label': 'Requirement counts' },
+      ...counts,
+      `<span class="badge v-not-applicable">${s.total} total</span>`,
+    ),
+  );
+}
 
+function findingsList(report: ConformanceReport): string {
+  const findings = report.requirements.filter((r) => EXPLAINED.includes(r.verdict));
+  if (!findings.length) return '';
+  const items = findings.map((r) =>
+    el(
+      'li',
+      {},
+      `${badge(r.verdict)} `,
+      el('a', { href: `#req-${r.id}` }, el('code', {}, esc(r.id))),
+      ` (${esc(r.level)}) ${esc(r.title)}`,
+    ),
+  );
+  return el(
+    'section',
+    { 'aria-labelledby': 'findings-h' },
+    '<h2 id="findings-h">Findings</h2>',
+    el('ul', { class: 'findings' }, ...items),
+  );
+}
 
-export function renderConformanceHtml(report: ConformanceReport): string {
+function filters(report: ConformanceReport): string {
   const s = report.summary;
   const features = [...new Set(report.requirements.map((r) => r.feature))];
-  const findings = report.requirements.filter((r) => EXPLAINED.includes(r.verdict));
-  const targetName = report.target ? `${report.target.url} (${report.target.currentVersion ?? 'version unknown'})` : 'unknown target';
-  const body = `
-<section class="verdict-banner o-${esc(report.verdict)}" aria-label="Overall verdict">
-<div><div class="muted small">Overall verdict</div><div class="big" id="overall-verdict">${esc(report.verdict)}</div><div class="small">${esc(OVERALL_HELP[report.verdict])}</div></div>
-<div class="counts" aria-label="Requirement counts">${VERDICT_ORDER.map((v) => `<span class="badge v-${v}" data-count="${v}">${s[v]} ${esc(VERDICT_LABEL[v])}</span>`).join('')}<span class="badge v-not-applicable">${s.total} total</span></div>
-</section>
-${findings.length ? `<section aria-labelledby="findings-h"><h2 id="findings-h">Findings</h2><ul class="findings">${findings.map((r) => `<li>${badge(r.verdict)} <a href="#req-${esc(r.id)}"><code>${esc(r.id)}</code></a> (${esc(r.level)}) ${esc(r.title)}</li>`).join('')}</ul></section>` : ''}
-<div class="grid">${targetCard(report)}${runCard(report)}</div>
-<section aria-labelledby="reqs-h">
-<h2 id="reqs-h">Requirements</h2>
-<form class="filters" role="search" aria-label="Filter requirements" onsubmit="return false">
-<fieldset><legend>Verdict</legend>${VERDICT_ORDER.map((v) => `<label><input type="checkbox" name="verdict" value="${v}" checked> ${badge(v)} <span class="muted">${s[v]}</span></label>`).join('')}</fieldset>
-<label>Feature <select id="feature-filter"><option value="">all features</option>${features.map((f) => `<option value="${esc(f)}">${esc(f)}</option>`).join('')}</select></label>
-<label>Search <input type="search" id="text-filter" placeholder="ID, title, clause…"></label>
-<button type="button" id="only-findings">Only findings</button>
-<button type="button" id="show-all">Show all</button>
-<button type="button" id="expand-all">Expand/collapse evidence</button>
-<span class="status-line" id="shown-count" role="status" aria-live="polite">${report.requirements.length} of ${report.requirements.length} requirements shown</span>
-</form>
-<table class="reqs" id="requirements">
-<caption class="muted" style="text-align:left;caption-side:bottom;padding-top:8px">Source clauses link to the text the rule comes from. Failed, non-strict and error rows expand to their evidence.</caption>
-<thead><tr><th scope="col">Requirement</th><th scope="col">Level</th><th scope="col">Feature</th><th scope="col">Source</th><th scope="col">Verdict</th><th scope="col" class="num">Tests</th><th scope="col" class="num">Duration</th></tr></thead>
-${report.requirements.map(requirementRows).join('\n')}
-</table>
-</section>`;
+  const boxes = VERDICT_ORDER.map((v) =>
+    el(
+      'label',
+      {},
+      el('input', { type: 'checkbox', name: 'verdict', value: v, checked: true }),
+      ` ${badge(v)} `,
+      el('span', { class: 'muted' }, String(s[v])),
+    ),
+  );
+  const options = [
+    '<option value="">all features</option>',
+    ...features.map((f) => el('option', { value: f }, esc(f))),
+  ];
+  const count = report.requirements.length;
+  return el(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter requirements', onsubmit: 'return false' },
+    '\n',
+    el('fieldset', {}, '<legend>Verdict</legend>', ...boxes),
+    '\n',
+    el('label', {}, 'Feature ', el('select', { id: 'feature-filter' }, ...options)),
+    '\n<label>Search <input type="search" id="text-filter" placeholder="ID, title, clause…"></label>',
+    '\n<button type="button" id="only-findings">Only findings</button>',
+    '\n<button type="button" id="show-all">Show all</button>',
+    '\n<button type="button" id="expand-all">Expand/collapse evidence</button>\n',
+    el(
+      'span',
+      { class: 'status-line', id: 'shown-count', role: 'status', 'aria-live': 'polite' },
+      `${count} of ${count} requirements shown`,
+    ),
+  );
+}
+
+const COLUMNS = ['Requirement', 'Level', 'Feature', 'Source', 'Verdict'];
+
+export function renderConformanceHtml(report: ConformanceReport): string {
+  const caption =
+    'Source clauses link to the text the rule comes from. Failed, non-strict and error rows expand to their evidence.';
+  const head = el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      ...COLUMNS.map((c) => el('th', { scope: 'col' }, c)),
+      ...['Tests', 'Duration'].map((c) => el('th', { scope: 'col', class: 'num' }, c)),
+    ),
+  );
+  const table = el(
+    'table',
+    { class: 'reqs', id: 'requirements' },
+    '\n',
+    el('caption', { class: 'muted caption' }, caption),
+    '\n',
+    head,
+    '\n',
+    report.requirements.map(requirementRows).join('\n'),
+  );
+  const body = [
+    banner(report),
+    findingsList(report),
+    el('div', { class: 'grid' }, targetCard(report), runCard(report)),
+    el('section', { 'aria-labelledby': 'reqs-h' }, '<h2 id="reqs-h">Requirements</h2>\n', filters(report), '\n', table),
+  ].join('\n');
+  const target = report.target;
+  const version = target?.currentVersion ?? 'version unknown';
   return page({
-    title: `Glance conformance: ${report.verdict} — ${targetName}`,
+    title: `Glance conformance: ${report.verdict} — ${target ? `${target.url} (${version})` : 'unknown target'}`,
     heading: 'OpenStack Glance Image API v2 conformance',
-    subheading: `<code>${esc(report.target?.url ?? 'unknown target')}</code> · ${esc(report.target?.currentVersion ?? 'version unknown')} · ${esc(report.run.startedAt)}`,
+    subheading: [el('code', {}, esc(target?.url ?? 'unknown target')), esc(version), esc(report.run.startedAt)].join(
+      ' · ',
+    ),
     kind: 'report',
     body,
   });

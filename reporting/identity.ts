@@ -44,7 +44,11 @@ export interface RequirementsDocument {
 export function requirementsDocument(list: readonly Requirement[] = catalog): RequirementsDocument {
   const requirements = list.map((r) => ({ ...r, needs: [...r.needs], feature: featureOf(r.id) }));
   const hash = `sha256:${createHash('sha256').update(JSON.stringify(requirements)).digest('hex')}`;
-  return { $comment: 'Generated from catalog/requirements.ts by `npm run catalog:export`; do not edit.', hash, requirements };
+  return {
+    $comment: 'Generated from catalog/requirements.ts by `npm run catalog:export`; do not edit.',
+    hash,
+    requirements,
+  };
 }
 
 export function catalogInfo(list: readonly Requirement[] = catalog): CatalogInfo {

@@ -27,10 +27,17 @@ function outcome(r: RequirementReport, strict: boolean): string {
 
 function testcase(r: RequirementReport, strict: boolean): string {
   const properties = [
-    ['level', r.level], ['verdict', r.verdict], ['source', r.source.url], ['tests', String(r.tests.length)],
-  ].map(([name, value]) => `<property name="${esc(name)}" value="${esc(value)}"/>`).join('');
-  return `    <testcase classname="${esc(r.feature)}" name="${esc(`${r.id}: ${r.title}`)}" ` +
-    `time="${(r.durationMs / 1000).toFixed(3)}"><properties>${properties}</properties>${outcome(r, strict)}</testcase>`;
+    ['level', r.level],
+    ['verdict', r.verdict],
+    ['source', r.source.url],
+    ['tests', String(r.tests.length)],
+  ]
+    .map(([name, value]) => `<property name="${esc(name)}" value="${esc(value)}"/>`)
+    .join('');
+  return (
+    `    <testcase classname="${esc(r.feature)}" name="${esc(`${r.id}: ${r.title}`)}" ` +
+    `time="${(r.durationMs / 1000).toFixed(3)}"><properties>${properties}</properties>${outcome(r, strict)}</testcase>`
+  );
 }
 
 export function renderJunit(report: ConformanceReport): string {
@@ -47,9 +54,12 @@ export function renderJunit(report: ConformanceReport): string {
     `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${c.time}"`;
   const suites = features.map((f) => {
     const rs = report.requirements.filter((r) => r.feature === f);
-    return `  <testsuite name="${esc(f)}" ${attrs(count(rs))}>\n${rs.map((r) => testcase(r, strict)).join('\n')}\n  </testsuite>`;
+    const cases = rs.map((r) => testcase(r, strict)).join('\n');
+    return `  <testsuite name="${esc(f)}" ${attrs(count(rs))}>\n${cases}\n  </testsuite>`;
   });
   const name = `glance-conformance ${report.target?.url ?? ''}`.trim();
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" ${attrs(count(report.requirements))}>\n` +
-    `${suites.join('\n')}\n</testsuites>\n`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" ${attrs(count(report.requirements))}>\n` +
+    `${suites.join('\n')}\n</testsuites>\n`
+  );
 }

@@ -21,9 +21,13 @@ export function mergeReports(reports: ConformanceReport[], strict = false): Conf
   }
   const current = catalogInfo();
   differing('catalogs (suite versions)', [current.hash, ...reports.map((r) => r.catalog.hash)]);
-  differing('runs (set one GLANCE_CONFORMANCE_RUN_ID for every shard)', reports.map((r) => r.run.id));
+  differing(
+    'runs (set one GLANCE_CONFORMANCE_RUN_ID for every shard)',
+    reports.map((r) => r.run.id),
+  );
   // Each shard of an embedded run starts its own reference server, on its own port: the same target still.
-  const targetKey = (r: ConformanceReport) => (r.target?.kind === 'embedded' ? 'the embedded reference server' : r.target?.url);
+  const targetKey = (r: ConformanceReport) =>
+    r.target?.kind === 'embedded' ? 'the embedded reference server' : r.target?.url;
   differing('targets', reports.map(targetKey).filter(Boolean));
 
   const tests = new Map<string, TestReport[]>();
@@ -53,7 +57,8 @@ export function mergeReports(reports: ConformanceReport[], strict = false): Conf
 function checkedShards(shards: Shard[]): Shard[] {
   if (!shards.length) return [];
   const total = shards[0].total;
-  if (shards.some((s) => s.total !== total)) throw new Error('the reports come from runs split into different numbers of shards');
+  if (shards.some((s) => s.total !== total))
+    throw new Error('the reports come from runs split into different numbers of shards');
   const seen = shards.map((s) => s.current).sort((a, b) => a - b);
   const twice = seen.filter((n, i) => seen[i - 1] === n);
   if (twice.length) throw new Error(`shard ${twice[0]}/${total} is given twice`);

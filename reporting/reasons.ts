@@ -14,16 +14,31 @@ export const stripAnsi = (s: string): string => s.replace(ANSI, '');
 
 /** The first non-empty lines of an error message, colours removed: what a report keeps of it. */
 export function firstLines(message: string, n = 6): string {
-  return stripAnsi(message).split('\n').filter((l) => l.trim()).slice(0, n).join('\n');
+  return stripAnsi(message)
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(0, n)
+    .join('\n');
 }
 
 const field = (lines: string[], word: string) =>
-  lines.map((l) => new RegExp(`^\\s*${word}[^:]{0,20}:\\s?(.*)$`).exec(l)).find(Boolean)?.[1]?.trim();
+  lines
+    .map((l) => new RegExp(`^\\s*${word}[^:]{0,20}:\\s?(.*)$`).exec(l))
+    .find(Boolean)?.[1]
+    ?.trim();
 
-/** Splits an assertion message into its label and its expected and received values. */
+const MATCHER_HINT = /^expect(\.\w+)?\(/;
+
+/**
+ * Splits an assertion message into its label and its expected and received values. The label is the
+ * first line that says what was checked, whether it comes before Playwright's matcher hint
+ * (`expect(x, 'label')`) or after it (a custom matcher's own message); the hint itself otherwise.
+ */
 export function parseReason(reason: string): ParsedReason {
   const lines = reason.split('\n');
-  const headline = (lines.find((l) => l.trim()) ?? '').trim().replace(/^Error:\s*/, '');
+  const end = lines.findIndex((l) => /^\s*(Expected|Received)[^:]{0,20}:/.test(l));
+  const texts = (end < 0 ? lines : lines.slice(0, end)).map((l) => l.trim().replace(/^Error:\s*/, '')).filter(Boolean);
+  const headline = texts.find((l) => !MATCHER_HINT.test(l)) ?? texts[0] ?? '';
   return { headline, expected: field(lines, 'Expected'), received: field(lines, 'Received'), text: reason };
 }
 

@@ -14,14 +14,18 @@ function targetLine(report: ConformanceReport): string {
   const strict = report.run.strict ? ', strict' : '';
   const insecure = tlsUnverified(report.target) ? ', TLS verification off' : '';
   const version = report.target?.currentVersion ?? 'version unknown';
-  return `Conformance of ${report.target?.url ?? 'the target'} (${version}${strict}${insecure}): ` +
-    report.verdict.toUpperCase();
+  return (
+    `Conformance of ${report.target?.url ?? 'the target'} (${version}${strict}${insecure}): ` +
+    report.verdict.toUpperCase()
+  );
 }
 
 function countsLine(report: ConformanceReport): string {
   const s = report.summary;
-  return `${s.pass} pass, ${s.fail} fail, ${s['non-strict']} non-strict, ${s['not-applicable']} not-applicable, ` +
-    `${s.error} error`;
+  return (
+    `${s.pass} pass, ${s.fail} fail, ${s['non-strict']} non-strict, ${s['not-applicable']} not-applicable, ` +
+    `${s.error} error`
+  );
 }
 
 /** What a run prints at its end: the verdict, every requirement that is not a pass, the counts. */
@@ -33,7 +37,9 @@ export function verdictTable(report: ConformanceReport, file?: string): string {
   }
   lines.push(`  ${countsLine(report)}${file ? ` — ${file}` : ''}`);
   if (report.cleanup.length) {
-    lines.push(`  ${report.cleanup.length} test(s) left images behind after they were judged (the run's sweep retried):`);
+    lines.push(
+      `  ${report.cleanup.length} test(s) left images behind after they were judged (the run's sweep retried):`,
+    );
     for (const c of report.cleanup) lines.push(`    ${c.requirement}: ${c.description.split('\n')[0].slice(0, 160)}`);
   }
   return `${lines.join('\n')}\n`;
@@ -47,7 +53,8 @@ export function markdownSummary(report: ConformanceReport): string {
   const rows = findings(report);
   if (rows.length) {
     lines.push('| verdict | requirement | level | reason |', '|---|---|---|---|');
-    for (const r of rows) lines.push(`| ${r.verdict} | ${r.id} | ${r.level} | ${mdCell(headlineOf(r).slice(0, 200))} |`);
+    for (const r of rows)
+      lines.push(`| ${r.verdict} | ${r.id} | ${r.level} | ${mdCell(headlineOf(r).slice(0, 200))} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -20,7 +20,7 @@ export function readReport(file: string): ConformanceReport {
   try {
     doc = JSON.parse(fs.readFileSync(file, 'utf8')) as ConformanceReport;
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`cannot read ${file}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
   if (!doc || !Array.isArray(doc.requirements) || !doc.summary || !doc.run) {
     throw new Error(`${file} is not a conformance.json report`);

@@ -20,7 +20,7 @@ let browser: Browser;
 let matrixFile: string;
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(400_000);
   [reference, broken, browser] = await Promise.all([referenceRun('browser-reference'), brokenRun('browser-broken'), launchChromium()]);
   matrixFile = path.join(broken.dir, 'matrix.html');
   const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'report-matrix.ts'),

@@ -22,7 +22,7 @@ let reference: ReportRun;
 let broken: ReportRun;
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(400_000);
   [reference, broken] = await Promise.all([referenceRun('reference'), brokenRun('broken')]);
 });
 

@@ -68,7 +68,9 @@ test('a failed expect is a fail at the requirement level; a HarnessError mark or
   expect(verdictOf(record(MUST, { status: 'timedOut', errors: [assertion], assertionFailed: true }))).toBe('error');
   const escalation = { type: ANNOTATION.escalation, description: 'the target answered 1 request(s) with 5xx' };
   expect(verdictOf(record(SHOULD, { ...failed, annotations: [escalation] }))).toBe('fail');
-  const skipped = verdictOf(record(MUST, { status: 'skipped', annotations: [{ type: 'skip', description: 'no staging' }] }));
+  const skipped = verdictOf(
+    record(MUST, { status: 'skipped', annotations: [{ type: 'skip', description: 'no staging' }] }),
+  );
   expect(skipped).toBe('not-applicable');
 });
 
@@ -99,22 +101,37 @@ test('a cleanup failure after a judged test is a run-level note, not part of the
 });
 
 test('one reason parser: headline, expected and received', () => {
-  expect(parseReason(assertion)).toMatchObject({ headline: 'expect(response).toAnswer(201)', expected: '201', received: '400' });
+  expect(parseReason(assertion)).toMatchObject({
+    headline: 'expect(response).toAnswer(201)',
+    expected: '201',
+    received: '400',
+  });
   expect(summarize(assertion)).toBe('expect(response).toAnswer(201): expected 201, received 400');
   expect(summarize('Error: plain failure')).toBe('plain failure');
   const pattern = 'Error: expect(received).toMatch(expected)\n\nExpected pattern: /bytes/\nReceived string:  "x"';
   expect(parseReason(pattern)).toMatchObject({ expected: '/bytes/', received: '"x"' });
+  // A label given to expect() comes first; a custom matcher's label comes after its hint.
+  const labelled = 'Error: size after the upload\n\nexpect(received).toBe(expected)\n\nExpected: 4\nReceived: 3';
+  expect(parseReason(labelled).headline).toBe('size after the upload');
+  const custom = 'Error: expect(response).toAnswer(409)\n\nremove on a queued image\nExpected: 409\nReceived: 200';
+  expect(summarize(custom)).toBe('remove on a queued image: expected 409, received 200');
 });
 
 test('merging the shards of a run judges every requirement as the whole run does', () => {
   const tests = [record(MUST), record(MUST, failed), record(SHOULD), record(SHOULD, failed)];
   const whole = buildReport(inputs(tests));
-  const parts = [buildReport(inputs([tests[0], tests[2]], false, 1)), buildReport(inputs([tests[1], tests[3]], false, 2))];
+  const parts = [
+    buildReport(inputs([tests[0], tests[2]], false, 1)),
+    buildReport(inputs([tests[1], tests[3]], false, 2)),
+  ];
   expect(parts.map((p) => p.verdict)).toEqual(['conformant', 'non-conformant']);
   const merged = mergeReports(parts);
   expect(merged.requirements.map((r) => [r.id, r.verdict])).toEqual(whole.requirements.map((r) => [r.id, r.verdict]));
   expect(merged.verdict).toBe(whole.verdict);
-  expect(merged.run.shards).toEqual([{ current: 1, total: 2 }, { current: 2, total: 2 }]);
+  expect(merged.run.shards).toEqual([
+    { current: 1, total: 2 },
+    { current: 2, total: 2 },
+  ]);
   expect(merged.run.durationMs).toBe(2000);
 
   expect(() => mergeReports([parts[0]])).toThrow(/shard\(s\) 2\/2 missing/);
@@ -139,22 +156,45 @@ const jsonOf = (body: Buffer) => {
 };
 
 test('a target that refuses to create ploop images fails DISK-FORMAT-PLOOP-CREATE and -DATA (exit 1), not error', async () => {
-  const run = await brokenRun('ploop-refused', {
-    response: (x) => (isCreate(x.method, x.path) && x.status === 201 && jsonOf(x.body)?.disk_format === 'ploop'
-      ? { status: 400, body: Buffer.from('400 Bad Request\n\nInvalid disk format \'ploop\' for image.') } : undefined),
-  }, {}, {}, ['--grep', '@DISK-FORMAT-PLOOP-CREATE|@DISK-FORMAT-PLOOP-DATA']);
+  const run = await brokenRun(
+    'ploop-refused',
+    {
+      response: (x) =>
+        isCreate(x.method, x.path) && x.status === 201 && jsonOf(x.body)?.disk_format === 'ploop'
+          ? { status: 400, body: Buffer.from("400 Bad Request\n\nInvalid disk format 'ploop' for image.") }
+          : undefined,
+    },
+    {},
+    {},
+    ['--grep', '@DISK-FORMAT-PLOOP-CREATE|@DISK-FORMAT-PLOOP-DATA'],
+  );
   const verdicts = Object.fromEntries(run.report!.requirements.map((r) => [r.id, r.verdict]));
-  expect(verdicts, run.output.slice(-3000)).toEqual({ 'DISK-FORMAT-PLOOP-CREATE': 'fail', 'DISK-FORMAT-PLOOP-DATA': 'fail' });
+  expect(verdicts, run.output.slice(-3000)).toEqual({
+    'DISK-FORMAT-PLOOP-CREATE': 'fail',
+    'DISK-FORMAT-PLOOP-DATA': 'fail',
+  });
   expect(run.exitCode).toBe(1);
   const reasons = run.report!.requirements.flatMap((r) => r.tests.flatMap((t) => t.reasons)).join('\n');
   expect(reasons).toMatch(/400/);
 });
 
 test('a target that refuses every upload leaves a range requirement unjudged: error (exit 2), not fail', async () => {
-  const run = await brokenRun('uploads-refused', {
-    response: (x) => (x.method === 'PUT' && /\/file$/.test(x.path) ? { status: 400, body: Buffer.from('uploads are off') } : undefined),
-  }, {}, {}, ['--grep', '@RANGE-SINGLE-206']);
-  expect(run.report!.requirements.map((r) => [r.id, r.verdict]), run.output.slice(-3000)).toEqual([['RANGE-SINGLE-206', 'error']]);
+  const run = await brokenRun(
+    'uploads-refused',
+    {
+      response: (x) =>
+        x.method === 'PUT' && /\/file$/.test(x.path)
+          ? { status: 400, body: Buffer.from('uploads are off') }
+          : undefined,
+    },
+    {},
+    {},
+    ['--grep', '@RANGE-SINGLE-206'],
+  );
+  expect(
+    run.report!.requirements.map((r) => [r.id, r.verdict]),
+    run.output.slice(-3000),
+  ).toEqual([['RANGE-SINGLE-206', 'error']]);
   expect(run.exitCode).toBe(2);
   expect(run.report!.verdict).toBe('incomplete');
 });
@@ -175,7 +215,10 @@ test('--strict: a SHOULD finding fails the run (exit 1) and the report says the 
     brokenRun('should-strict', NO_CONTENT_RANGE_ON_416, {}, {}, ['--strict', ...grep]),
   ]);
   for (const run of [lenient, strict]) {
-    expect(run.report!.requirements.map((r) => r.verdict), run.output.slice(-3000)).toEqual(['non-strict']);
+    expect(
+      run.report!.requirements.map((r) => r.verdict),
+      run.output.slice(-3000),
+    ).toEqual(['non-strict']);
   }
   expect([lenient.exitCode, lenient.report!.verdict, lenient.report!.run.strict]).toEqual([0, 'conformant', false]);
   expect([strict.exitCode, strict.report!.verdict, strict.report!.run.strict]).toEqual([1, 'non-conformant', true]);
@@ -191,7 +234,9 @@ test('CI output: GitHub annotations per requirement not met, a Markdown verdict 
   expect(lines).toHaveLength(2);
   const line = (id: string) => lines.find((l) => l.includes(`title=${id} `));
   expect(line(MUST)).toMatch(new RegExp(`^::error file=specs/x.spec.ts,line=1,title=${MUST} \\(MUST\\)%3A fail::`));
-  expect(line(SHOULD)).toMatch(new RegExp(`^::warning file=specs/x.spec.ts,line=1,title=${SHOULD} \\(SHOULD\\)%3A non-strict::`));
+  expect(line(SHOULD)).toMatch(
+    new RegExp(`^::warning file=specs/x.spec.ts,line=1,title=${SHOULD} \\(SHOULD\\)%3A non-strict::`),
+  );
   expect(lines.join('\n')).toContain('expected 201, received 400');
   // In a strict run the SHOULD finding fails the run, so it is an error too.
   expect(githubAnnotations(buildReport(inputs([record(SHOULD, failed)], true)))[0]).toMatch(/^::error /);
@@ -205,8 +250,13 @@ function importGraph(dir: string): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    const targets = [...text.matchAll(/^(?:import|export)[^;]*?from '(\.[^']+)'/gms)].map((m) => `${path.join(dir, m[1])}.ts`);
-    graph.set(path.join(dir, file), targets.filter((t) => t.startsWith(dir)));
+    const targets = [...text.matchAll(/^(?:import|export)[^;]*?from '(\.[^']+)'/gms)].map(
+      (m) => `${path.join(dir, m[1])}.ts`,
+    );
+    graph.set(
+      path.join(dir, file),
+      targets.filter((t) => t.startsWith(dir)),
+    );
   }
   return graph;
 }

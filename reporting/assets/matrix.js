@@ -6,18 +6,34 @@
   var findings = document.getElementById('only-findings');
   var status = document.getElementById('shown-count');
   function apply() {
-    var f = feature.value, shown = 0, perFeature = {};
+    var f = feature.value,
+      shown = 0,
+      perFeature = {};
     rows.forEach(function (r) {
-      var vs = Array.prototype.map.call(r.querySelectorAll('td.cell'), function (c) { return c.getAttribute('data-verdict'); });
-      var differs = vs.some(function (v) { return v !== vs[0]; });
-      var bad = vs.some(function (v) { return v === 'fail' || v === 'non-strict' || v === 'error'; });
-      var ok = (!f || r.getAttribute('data-feature') === f) && (!differ.checked || differs) && (!findings.checked || bad);
+      var vs = Array.prototype.map.call(r.querySelectorAll('td.cell'), function (c) {
+        return c.getAttribute('data-verdict');
+      });
+      var differs = vs.some(function (v) {
+        return v !== vs[0];
+      });
+      var bad = vs.some(function (v) {
+        return v === 'fail' || v === 'non-strict' || v === 'error';
+      });
+      var ok =
+        (!f || r.getAttribute('data-feature') === f) && (!differ.checked || differs) && (!findings.checked || bad);
       r.hidden = !ok;
-      if (ok) { shown++; perFeature[r.getAttribute('data-feature')] = true; }
+      if (ok) {
+        shown++;
+        perFeature[r.getAttribute('data-feature')] = true;
+      }
     });
-    groups.forEach(function (g) { g.hidden = !perFeature[g.getAttribute('data-feature')]; });
+    groups.forEach(function (g) {
+      g.hidden = !perFeature[g.getAttribute('data-feature')];
+    });
     status.textContent = shown + ' of ' + rows.length + ' requirements shown';
   }
-  [feature, differ, findings].forEach(function (el) { el.addEventListener('change', apply); });
+  [feature, differ, findings].forEach(function (el) {
+    el.addEventListener('change', apply);
+  });
   apply();
 })();

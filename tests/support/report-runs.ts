@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { startReferenceServer, type ReferenceServerOptions } from '../../reference-server';
 import { startBrokenProxy, type Mutation } from './broken-proxy';
+import { CLI } from '../../harness/paths';
+import type { ConformanceReport } from '../../reporting/model';
 import { freePort, ROOT, runSuite, type SuiteRun } from './run-suite';
 
 /**
@@ -73,13 +76,63 @@ export function schemaErrors(doc: unknown): string[] {
     const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'reporting', 'conformance.schema.json'), 'utf8'));
     validator = ajv.compile(schema);
   }
-  return validator(doc) ? [] : (validator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+  return validator(doc)
+    ? []
+    : (validator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
 /** Every file under `dir`, recursively. */
 export function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name));
+}
+
+export interface ShardedRun {
+  shards: ReportRun[];
+  /** `glance-conformance report merge` of the shards' folders. */
+  merged: ReportRun;
+}
+
+/** `glance-conformance report merge DIR… --out <new folder> [args]`, as CI's merge job runs it. */
+export function mergeRun(name: string, dirs: string[], args: string[] = []): ReportRun {
+  const dir = runDir(name);
+  const merge = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), CLI, 'report', 'merge', ...dirs, '--out', dir, ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  const file = path.join(dir, 'conformance.json');
+  const report = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ConformanceReport) : undefined;
+  return { exitCode: merge.status ?? -1, output: merge.stdout + merge.stderr, report, dir };
+}
+
+/**
+ * The suite split with `--shard=I/N` into N runs of one run id, one after the other (each with the
+ * environment `envFor` gives it), then merged.
+ */
+export async function shardedRun(
+  name: string,
+  envFor: () => Promise<Record<string, string>>,
+  total = 3,
+): Promise<ShardedRun> {
+  const runId = `${name}-${Date.now().toString(36)}`;
+  const shards: ReportRun[] = [];
+  for (let i = 1; i <= total; i++) {
+    const dir = runDir(`${name}-shard${i}`);
+    const env = { ...(await envFor()), GLANCE_CONFORMANCE_RUN_ID: runId };
+    shards.push({ ...(await runSuite(env, [`--shard=${i}/${total}`], dir)), dir });
+  }
+  return {
+    shards,
+    merged: mergeRun(
+      `${name}-merged`,
+      shards.map((s) => s.dir),
+    ),
+  };
 }
