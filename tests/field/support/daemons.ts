@@ -25,7 +25,8 @@ export async function startTls(
 ): Promise<Terminator> {
   const port = await freePort();
   const { port: upstreamPort, hostname } = new URL(upstream);
-  const name = requireClientCert ? 'stunnel-mtls' : 'stunnel';
+  // One per upstream and mode: the supervisor stops a daemon of the same name in the same state dir first.
+  const name = `stunnel-${requireClientCert ? 'mtls-' : ''}${upstreamPort}`;
   const conf = path.join(stateDir, `${name}.conf`);
   fs.writeFileSync(
     conf,
