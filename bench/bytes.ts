@@ -89,7 +89,7 @@ export interface Digests {
 }
 
 export interface HashingResult {
-  /** Bytes per second of md5 + sha512 over the same bytes, one after the other per chunk (as an uploading server does). */
+  /** Bytes per second of md5 + sha512 over the same bytes, one after the other per chunk, on one thread. */
   bytesPerSecond: number;
   bytes: number;
   seconds: number;

@@ -3,29 +3,80 @@ import { MiB } from './bytes';
 import { loadLine, markdownTable } from './report';
 import type { BenchResult } from './run';
 
-const HOW = `\`\`\`bash
-npm run bench                                  # reference server vs real Glance 25.1 (file store); reports/bench.json + .md
-npm run bench -- --wait-load 1.0 --doc docs/benchmarks.md    # wait for a quiet machine, then rewrite this page
-npm run bench -- --quick                       # every code path with 1 and 4 MiB images, reference only (run by npm test)
-npx tsx scripts/bench.ts --from reports/bench.json --doc docs/benchmarks.md   # re-render this page, measure nothing
-\`\`\`
+const COMMANDS = [
+  ['npm run bench', 'reference server vs real Glance (file store); reports/bench.json + .md'],
+  ['npm run bench -- --wait-load 1.0 --doc docs/benchmarks.md', 'wait for a quiet machine, then rewrite this page'],
+  ['npm run bench -- --release 2025.1', 'against Glance 30.0 (Epoxy) instead of 25.1'],
+  ['npm run bench -- --quick', 'every code path with 1 and 4 MiB images, reference only (run by npm test)'],
+  [
+    'npx tsx scripts/bench.ts --from reports/bench.json --doc docs/benchmarks.md',
+    're-render this page, measure nothing',
+  ],
+];
 
-One run measures, on this machine, the reference server and Debian's Glance 25.1 (file store, started by
-[the launcher](../scripts/real-glance/README.md) in \`.state/bench-glance\` on port 9892 — \`GLANCE_STATE_DIR\`,
-\`GLANCE_PORT\` — and installed first if missing) the same way, with the same client:
+const MEASUREMENTS = [
+  [
+    'suite wall time',
+    '`npx tsx cli/main.ts`, without and with `GLANCE_URL`; reports go to `.state/bench/`, not `reports/`',
+  ],
+  [
+    'upload, download',
+    'a 256 MiB and a 1 GiB image, bytes generated on the fly from a fixed pseudo-random pattern (the client keeps ' +
+      "a 16 MiB pool of 1 MiB blocks and writes them as they are); the server's `checksum`/`os_hash_value` and " +
+      "`Content-MD5` must equal the client's md5/sha512 of the same bytes, and every downloaded byte is compared " +
+      'with the generator (memcmp, so checking does not cap the measured speed the way hashing would)',
+  ],
+  [
+    'ranged download',
+    'the whole 1 GiB image as 1024 consecutive 1 MiB `Range` requests, 4 keep-alive connections at a time (what a ' +
+      'parallel or resuming downloader does), every piece checked; also reported: one `Range` request streaming ' +
+      'the second half',
+  ],
+  [
+    'Range latency',
+    'median of 21 requests each for the first and the last MiB of the 1 GiB image over one keep-alive connection ' +
+      '(alternating, after one unmeasured request each); last / first ≈ 1 means the start of a range is found ' +
+      'without reading up to it',
+  ],
+  [
+    'hashing limit',
+    "Node's md5 + sha512 of the same bytes in 64 KiB pieces, one after the other, in the bench process — what an " +
+      'uploading server has to compute at the least, on one thread',
+  ],
+  [
+    'requests per second',
+    '`GET /v2/images/{id}` and `GET …/file` with `Range: bytes=0-1023` on the 256 MiB image: 8 loops over an ' +
+      "8-connection undici `Pool` for 5 s after a 1 s warm-up; p50/p99 of every request's latency",
+  ],
+  [
+    'peak RSS',
+    'the reference server runs as its own process (`node --require tsx/cjs reference-server/cli.ts --port 0`, a ' +
+      'fresh one per image size); `VmHWM` from `/proc/PID/status`, cross-checked by 50 ms samples of `VmRSS`',
+  ],
+  [
+    'CPU',
+    'every transfer records the CPU seconds it cost the bench process (`process.cpuUsage`) and the server (user + ' +
+      "system of all its threads, `/proc/PID/stat`; Glance's processes are those holding its listening socket): on " +
+      "a shared machine the servers' CPU judges a change better than the wall clock",
+  ],
+];
 
-| measurement | how |
-|---|---|
-| suite wall time | \`npx tsx cli/main.ts\`, without and with \`GLANCE_URL\`; reports go to \`.state/bench/\`, not \`reports/\` |
-| upload, download | a 256 MiB and a 1 GiB image, bytes generated on the fly from a fixed pseudo-random pattern (the client keeps a 16 MiB pool of 1 MiB blocks and writes them as they are); the server's \`checksum\`/\`os_hash_value\` and \`Content-MD5\` must equal the client's md5/sha512 of the same bytes, and every downloaded byte is compared with the generator (memcmp, so checking does not cap the measured speed the way hashing would) |
-| ranged download | the whole 1 GiB image as 1024 consecutive 1 MiB \`Range\` requests, 4 keep-alive connections at a time (what a parallel or resuming downloader does), every piece checked; also reported: one \`Range\` request streaming the second half |
-| Range latency | median of 21 requests each for the first and the last MiB of the 1 GiB image over one keep-alive connection (alternating, after one unmeasured request each); last / first ≈ 1 means the start of a range is found without reading up to it |
-| hashing limit | Node's md5 + sha512 of the same bytes in 64 KiB pieces, one after the other, in the bench process — what an uploading server has to compute at the least, on one thread |
-| requests per second | \`GET /v2/images/{id}\` and \`GET …/file\` with \`Range: bytes=0-1023\` on the 256 MiB image: 8 loops over an 8-connection undici \`Pool\` for 5 s after a 1 s warm-up; p50/p99 of every request's latency |
-| peak RSS | the reference server runs as its own process (\`node --require tsx/cjs reference-server/cli.ts --port 0\`, a fresh one per image size); \`VmHWM\` from \`/proc/PID/status\`, cross-checked by 50 ms samples of \`VmRSS\` |
-| CPU | every transfer records the CPU seconds it cost the bench process (\`process.cpuUsage\`) and the reference server (user + system of all its threads, \`/proc/PID/stat\`): on a shared machine these judge a change better than the wall clock |
+const INTRO = `One run measures, on this machine, the reference server and Debian's Glance (25.1 by default, file
+store, started by [the launcher](../launcher/) in \`.state/bench-glance\` on port 9892 — \`GLANCE_STATE_DIR\`,
+\`GLANCE_PORT\` — and installed first if missing) the same way, with the same client:`;
 
-The client that moves image bytes is a bare HTTP/1.1 client over keep-alive sockets (\`bench/raw-http.ts\`): the
+const HOW = [
+  '```bash',
+  ...COMMANDS.map(([command, what]) => `${command}   # ${what}`),
+  '```',
+  '',
+  INTRO,
+  '',
+  '| measurement | how |',
+  '|---|---|',
+  ...MEASUREMENTS.map(([name, how]) => `| ${name} | ${how} |`),
+  '',
+  `The client that moves image bytes is a bare HTTP/1.1 client over keep-alive sockets (\`bench/raw-http.ts\`): the
 kernel reads into one reused 1 MiB buffer and the body goes straight to the byte checker. undici, used before,
 copies each chunk into its WebAssembly parser and spent more CPU per MiB than the server it measured — on two
 shared cores that capped what could be measured. Records, load runs and clean-up still use undici.
@@ -39,10 +90,12 @@ measures the reference server alone and says why in the table.
 to 10 minutes for the load to fall below X, and a target met in a run whose load at the start or end was X or
 more is reported as LOADED, never PASS (a MISS stays a MISS). Without \`--wait-load\` no limit is checked.
 
-**What the reference server does for speed.** Uploads: md5 on the request's thread, sha512 in one worker thread
-per process fed through a reused 4 MiB shared ring, so each digest is computed once and the two run side by side;
-the body is stored once, as the chunks the HTTP parser delivered. Downloads: the stored chunks are corked into
-4 MiB batches, one \`writev\` each, waiting for \`drain\` between batches; a range start is found by binary search.`;
+**What the reference server does for speed.** Uploads: md5 and sha512 each on a worker thread of its own (one
+pair per process, started with the server), both reading a reused 4 MiB shared ring the request's thread copies
+each chunk into; each digest is computed once, the two side by side, and the body is stored once, as the chunks
+the HTTP parser delivered. Downloads: the stored chunks are corked into 4 MiB batches, one \`writev\` each, waiting
+for \`drain\` between batches; a range start is found by binary search.`,
+].join('\n');
 
 export function benchmarksDoc(result: BenchResult, source: string): string {
   const sizes = result.reference.sizes.map((size) => `${(size.size / MiB).toFixed(0)} MiB`).join(', ');

@@ -24,7 +24,12 @@ export async function createImage(base: string, name: string): Promise<string> {
   const response = await request(`${base}/v2/images`, {
     method: 'POST',
     headers: JSON_HEADERS,
-    body: JSON.stringify({ name: `glance-conformance bench ${name}`, disk_format: 'raw', container_format: 'bare', tags: [BENCH_TAG] }),
+    body: JSON.stringify({
+      name: `glance-conformance bench ${name}`,
+      disk_format: 'raw',
+      container_format: 'bare',
+      tags: [BENCH_TAG],
+    }),
   });
   await expectStatus('create image', response, 201);
   return ((await response.body.json()) as { id: string }).id;
@@ -43,7 +48,9 @@ export async function deleteImage(base: string, id: string): Promise<void> {
 
 /** Deletes what an interrupted bench left behind (images tagged BENCH_TAG). */
 export async function sweepImages(base: string): Promise<void> {
-  const response = await request(`${base}/v2/images?tag=${BENCH_TAG}&limit=100`, { headers: { accept: 'application/json' } });
+  const response = await request(`${base}/v2/images?tag=${BENCH_TAG}&limit=100`, {
+    headers: { accept: 'application/json' },
+  });
   if (response.statusCode !== 200) return void (await response.body.dump());
   const { images } = (await response.body.json()) as { images: { id: string }[] };
   for (const image of images.slice(0, 100)) await deleteImage(base, image.id);
@@ -53,6 +60,11 @@ export interface Transfer {
   bytes: number;
   seconds: number;
   bytesPerSecond: number;
+  /**
+   * CPU seconds the transfer cost the bench process and the server (all its threads; null where its process is
+   * not ours to read): on a shared machine these say more about a change than the wall clock.
+   */
+  cpu?: { client: number; server: number | null };
 }
 
 /**
@@ -78,9 +90,12 @@ export async function uploadImage(base: string, id: string, size: number, expect
   }
   const record = await showImage(base, id);
   if (record.status !== 'active' || record.size !== size) {
-    throw new Error(`after upload: status ${String(record.status)}, size ${String(record.size)}, expected active, ${size}`);
+    throw new Error(
+      `after upload: status ${String(record.status)}, size ${String(record.size)}, expected active, ${size}`,
+    );
   }
-  if (record.checksum !== expected.md5) throw new Error(`checksum ${String(record.checksum)} != client md5 ${expected.md5}`);
+  if (record.checksum !== expected.md5)
+    throw new Error(`checksum ${String(record.checksum)} != client md5 ${expected.md5}`);
   if (record.os_hash_value !== null && record.os_hash_value !== undefined && record.os_hash_value !== expected.sha512) {
     throw new Error(`os_hash_value differs from the client's sha512`);
   }
@@ -116,10 +131,12 @@ export async function downloadImage(
     const path = `/v2/images/${id}/file`;
     const response = await checkedGet(own, path, range ? { Range: `bytes=${range.first}-${range.last}` } : {}, first);
     const elapsed = seconds(started);
-    if (response.statusCode !== (range ? 206 : 200)) throw new Error(`download: HTTP ${response.statusCode} ${response.text}`);
+    if (response.statusCode !== (range ? 206 : 200))
+      throw new Error(`download: HTTP ${response.statusCode} ${response.text}`);
     const { checker } = response;
     if (checker.received !== length) throw new Error(`download: ${checker.received} bytes, expected ${length}`);
-    if (checker.firstMismatch !== null) throw new Error(`download: bytes differ from the upload at offset ${checker.firstMismatch}`);
+    if (checker.firstMismatch !== null)
+      throw new Error(`download: bytes differ from the upload at offset ${checker.firstMismatch}`);
     const md5 = response.headers['content-md5'];
     if (md5 !== undefined && md5 !== expected.md5) throw new Error(`download: Content-MD5 ${md5} != client md5`);
     return { bytes: length, seconds: elapsed, bytesPerSecond: length / elapsed };
@@ -151,10 +168,14 @@ export async function piecewiseDownload(
         const last = Math.min(first + piece, size) - 1;
         const path = `/v2/images/${id}/file`;
         const response = await checkedGet(connection, path, { Range: `bytes=${first}-${last}` }, first);
-        if (response.statusCode !== 206) throw new Error(`piecewise download: HTTP ${response.statusCode} for bytes=${first}-${last}`);
+        if (response.statusCode !== 206)
+          throw new Error(`piecewise download: HTTP ${response.statusCode} for bytes=${first}-${last}`);
         const { checker } = response;
         if (checker.received !== last - first + 1 || checker.firstMismatch !== null) {
-          throw new Error(`piecewise download: bytes=${first}-${last} came back wrong (${checker.received} bytes, first mismatch ${checker.firstMismatch})`);
+          throw new Error(
+            `piecewise download: bytes=${first}-${last} came back wrong ` +
+              `(${checker.received} bytes, first mismatch ${checker.firstMismatch})`,
+          );
         }
       }
     };
@@ -187,7 +208,14 @@ export interface RangeLatency {
 }
 
 /** Median latency (request to last byte) of `n` ranged GETs of the first and of the last `rangeBytes`, alternating. */
-export async function rangeLatency(base: string, id: string, size: number, expected: Digests, n: number, rangeBytes: number): Promise<RangeLatency> {
+export async function rangeLatency(
+  base: string,
+  id: string,
+  size: number,
+  expected: Digests,
+  n: number,
+  rangeBytes: number,
+): Promise<RangeLatency> {
   const first: number[] = [];
   const last: number[] = [];
   const head = { first: 0, last: rangeBytes - 1 };

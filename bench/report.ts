@@ -12,14 +12,19 @@ export interface Check {
   pass: boolean | null;
 }
 
-const mibps = (bytesPerSecond: number | undefined) => (bytesPerSecond === undefined ? '–' : `${(bytesPerSecond / MiB).toFixed(0)} MiB/s`);
-const ms = (value: number | undefined) => (value === undefined ? '–' : value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(1)} ms`);
-const sizeName = (size: number) => (size >= GiB && size % GiB === 0 ? `${size / GiB} GiB` : `${(size / MiB).toFixed(size % MiB ? 2 : 0)} MiB`);
+const mibps = (bytesPerSecond: number | undefined) =>
+  bytesPerSecond === undefined ? '–' : `${(bytesPerSecond / MiB).toFixed(0)} MiB/s`;
+const ms = (value: number | undefined) =>
+  value === undefined ? '–' : value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(1)} ms`;
+const sizeName = (size: number) =>
+  size >= GiB && size % GiB === 0 ? `${size / GiB} GiB` : `${(size / MiB).toFixed(size % MiB ? 2 : 0)} MiB`;
 const ratio = (a: number | undefined, b: number | undefined, digits = 1) =>
   a === undefined || b === undefined || !Number.isFinite(a / b) ? '–' : `${(a / b).toFixed(digits)}×`;
 
 const rangeName = (result: BenchResult) =>
-  result.options.rangeBytes >= MiB ? `${result.options.rangeBytes / MiB} MiB` : `${result.options.rangeBytes / 1024} KiB`;
+  result.options.rangeBytes >= MiB
+    ? `${result.options.rangeBytes / MiB} MiB`
+    : `${result.options.rangeBytes / 1024} KiB`;
 
 const largest = (target: TargetResult | null): SizeResult | undefined =>
   target?.sizes.reduce<SizeResult | undefined>((best, s) => (!best || s.size > best.size ? s : best), undefined);
@@ -53,13 +58,19 @@ export function checks(result: BenchResult): Check[] {
   const refBig = largest(ref);
   const glanceBig = largest(glance);
   const pieces = `ranged download of ${refBig ? sizeName(refBig.size) : '–'} in ${rangeName(result)} pieces`;
-  against(`${pieces}, reference vs real Glance`, 10, refBig?.rangedDownload?.bytesPerSecond, glanceBig?.rangedDownload?.bytesPerSecond);
+  against(
+    `${pieces}, reference vs real Glance`,
+    10,
+    refBig?.rangedDownload?.bytesPerSecond,
+    glanceBig?.rangedDownload?.bytesPerSecond,
+  );
+  const limit = mibps(result.hashing.bytesPerSecond);
   for (const size of ref.sizes) {
     const share = size.upload.bytesPerSecond / result.hashing.bytesPerSecond;
     list.push({
       name: `reference upload ${sizeName(size.size)} vs the sequential md5+sha512 limit`,
       target: '≥ 90 %',
-      measured: `${(share * 100).toFixed(0)} % (${mibps(size.upload.bytesPerSecond)} of ${mibps(result.hashing.bytesPerSecond)})`,
+      measured: `${(share * 100).toFixed(0)} % (${mibps(size.upload.bytesPerSecond)} of ${limit})`,
       pass: share >= 0.9,
     });
   }
@@ -114,8 +125,13 @@ function rows(result: BenchResult): string[][] {
   const ref = result.reference;
   const gl = result.glance;
   const out: string[][] = [];
-  const add = (metric: string, a: number | undefined, b: number | undefined, format: (v: number | undefined) => string, higherIsBetter: boolean) =>
-    out.push([metric, format(a), format(b), higherIsBetter ? ratio(a, b) : ratio(b, a)]);
+  const add = (
+    metric: string,
+    a: number | undefined,
+    b: number | undefined,
+    format: (v: number | undefined) => string,
+    higherIsBetter: boolean,
+  ) => out.push([metric, format(a), format(b), higherIsBetter ? ratio(a, b) : ratio(b, a)]);
   const seconds = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(1)} s`);
   const cpu = (transfer: Transfer | undefined) =>
     transfer?.cpu ? `${transfer.cpu.client.toFixed(2)} / ${transfer.cpu.server?.toFixed(2) ?? '–'}` : '–';
@@ -131,17 +147,41 @@ function rows(result: BenchResult): string[][] {
     addCpu(`  CPU s, download ${sizeName(size.size)} (bench / server)`, size.download, other?.download);
     if (size.rangedDownload) {
       const { concurrency } = size.rangedDownload;
-      add(`ranged download ${sizeName(size.size)}, ${rangeName(result)} pieces, ${concurrency} at a time`, size.rangedDownload.bytesPerSecond, other?.rangedDownload?.bytesPerSecond, mibps, true);
+      add(
+        `ranged download ${sizeName(size.size)}, ${rangeName(result)} pieces, ${concurrency} at a time`,
+        size.rangedDownload.bytesPerSecond,
+        other?.rangedDownload?.bytesPerSecond,
+        mibps,
+        true,
+      );
       addCpu('  CPU s, ranged download (bench / server)', size.rangedDownload, other?.rangedDownload);
     }
     if (size.secondHalf) {
-      add(`one Range request, second half of ${sizeName(size.size)}`, size.secondHalf.bytesPerSecond, other?.secondHalf?.bytesPerSecond, mibps, true);
+      add(
+        `one Range request, second half of ${sizeName(size.size)}`,
+        size.secondHalf.bytesPerSecond,
+        other?.secondHalf?.bytesPerSecond,
+        mibps,
+        true,
+      );
     }
     if (size.rangeLatency) {
       const n = size.rangeLatency.requests;
       const kib = rangeName(result);
-      add(`Range first ${kib} of ${sizeName(size.size)}, median of ${n}`, size.rangeLatency.firstMs, other?.rangeLatency?.firstMs, ms, false);
-      add(`Range last ${kib} of ${sizeName(size.size)}, median of ${n}`, size.rangeLatency.lastMs, other?.rangeLatency?.lastMs, ms, false);
+      add(
+        `Range first ${kib} of ${sizeName(size.size)}, median of ${n}`,
+        size.rangeLatency.firstMs,
+        other?.rangeLatency?.firstMs,
+        ms,
+        false,
+      );
+      add(
+        `Range last ${kib} of ${sizeName(size.size)}, median of ${n}`,
+        size.rangeLatency.lastMs,
+        other?.rangeLatency?.lastMs,
+        ms,
+        false,
+      );
       out.push([
         'Range latency last / first',
         size.rangeLatency.ratio.toFixed(2),
@@ -160,7 +200,8 @@ function rows(result: BenchResult): string[][] {
     add(`${name}: ${c} conns, ${result.options.loadSeconds} s`, a?.requestsPerSecond, b?.requestsPerSecond, rps, true);
     add(`  p50 latency`, a?.p50Ms, b?.p50Ms, ms, false);
     add(`  p99 latency`, a?.p99Ms, b?.p99Ms, ms, false);
-    if ((a?.errors ?? 0) + (b?.errors ?? 0) > 0) out.push(['  unexpected answers', String(a?.errors ?? '–'), String(b?.errors ?? '–'), '']);
+    if ((a?.errors ?? 0) + (b?.errors ?? 0) > 0)
+      out.push(['  unexpected answers', String(a?.errors ?? '–'), String(b?.errors ?? '–'), '']);
   }
   if (gl?.error) out.push([`real Glance not measured: ${gl.error}`, '', '', '']);
   out.push(['md5 + sha512 in Node (hashing limit)', mibps(result.hashing.bytesPerSecond), '', '']);
@@ -168,8 +209,9 @@ function rows(result: BenchResult): string[][] {
     if (!size.memory) continue;
     const peak = size.memory.peakRss ?? size.memory.sampledPeakRss;
     const idle = size.memory.rssIdle;
+    const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
     out.push([
-      `peak RSS, process holding ${sizeName(size.size)} (idle before: ${idle === null ? '–' : `${(idle / MiB).toFixed(0)} MiB`})`,
+      `peak RSS, process holding ${sizeName(size.size)} (idle before: ${idle === null ? '–' : mib(idle)})`,
       peak === null ? '–' : `${(peak / MiB).toFixed(0)} MiB`,
       '',
       '',
@@ -179,20 +221,35 @@ function rows(result: BenchResult): string[][] {
 }
 
 /** bench.json files from before --release measured 25.1. */
-const header = (result: BenchResult) => ['', 'reference', `real Glance ${result.options.glanceRelease ?? '25.1'}`, 'ref / Glance'];
+const header = (result: BenchResult) => [
+  '',
+  'reference',
+  `real Glance ${result.options.glanceRelease ?? '25.1'}`,
+  'ref / Glance',
+];
 
 export function textTable(result: BenchResult): string {
   const all = [header(result), ...rows(result)];
   const widths = all[0].map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
-  const checkLines = checks(result).map((c) => `${verdict(c, result).padEnd(6)}  ${c.name}: ${c.measured} (target ${c.target})`);
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const checkLines = checks(result).map(
+    (c) => `${verdict(c, result).padEnd(6)}  ${c.name}: ${c.measured} (target ${c.target})`,
+  );
   return [line(all[0]), ...all.slice(1).map(line), '', ...checkLines].join('\n');
 }
 
 export function markdownTable(result: BenchResult): string {
   const escape = (cell: string) => cell.replace(/\|/g, '\\|').trim();
   const md = (row: string[]) => `| ${row.map(escape).join(' | ')} |`;
-  const table = [md(header(result).map((h, i) => (i === 0 ? 'measurement' : h))), `|---|--:|--:|--:|`, ...rows(result).map(md)];
+  const table = [
+    md(header(result).map((h, i) => (i === 0 ? 'measurement' : h))),
+    `|---|--:|--:|--:|`,
+    ...rows(result).map(md),
+  ];
   const targetTable = [
     '| target | measured | result |',
     '|---|---|---|',

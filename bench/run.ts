@@ -16,7 +16,14 @@ import {
 } from './http';
 import { timeSuite, type SuiteRun } from './suite';
 import type { Release } from '../launcher/glance';
-import { cpuSecondsOf, pidsListeningOn, startGlance, startReferenceProcess, type GlanceLauncher, type ReferenceProcess } from './targets';
+import {
+  cpuSecondsOf,
+  pidsListeningOn,
+  startGlance,
+  startReferenceProcess,
+  type GlanceLauncher,
+  type ReferenceProcess,
+} from './targets';
 
 export interface BenchOptions {
   /** Image sizes; the largest one also gets the Range measurements, the smallest the load tests. */
@@ -41,7 +48,10 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-type Profile = Omit<BenchOptions, 'glanceRelease' | 'glanceStateDir' | 'workDir' | 'log' | 'glance' | 'suites' | 'glancePort' | 'loadLimit'>;
+type Profile = Omit<
+  BenchOptions,
+  'glanceRelease' | 'glanceStateDir' | 'workDir' | 'log' | 'glance' | 'suites' | 'glancePort' | 'loadLimit'
+>;
 
 export const FULL: Profile = {
   sizes: [256 * MiB, GiB],
@@ -69,14 +79,19 @@ export interface SizeResult {
   size: number;
   upload: Transfer;
   download: Transfer;
-  /** Only for the largest size: the whole image as consecutive Range requests of rangeBytes, piecewiseConcurrency at a time. */
+  /** Only for the largest size: the whole image as Range requests of rangeBytes, piecewiseConcurrency at a time. */
   rangedDownload?: Transfer & { requests: number; piece: number; concurrency: number };
   /** Only for the largest size: one Range request streaming the second half of the image. */
   secondHalf?: Transfer;
   /** Only for the largest size. */
   rangeLatency?: RangeLatency;
   /** Reference server only: its process memory while it held this image (a fresh process per size). */
-  memory?: { peakRss: number | null; sampledPeakRss: number | null; rssIdle: number | null; rssHoldingImage: number | null };
+  memory?: {
+    peakRss: number | null;
+    sampledPeakRss: number | null;
+    rssIdle: number | null;
+    rssHoldingImage: number | null;
+  };
 }
 
 export interface TargetResult {
@@ -91,7 +106,13 @@ export interface BenchResult {
   tool: 'glance-conformance bench';
   startedAt: string;
   seconds: number;
-  host: { cpus: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[]; loadLimit: number | null };
+  host: {
+    cpus: number;
+    node: string;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd: number[];
+    loadLimit: number | null;
+  };
   options: Omit<BenchOptions, 'log'>;
   hashing: HashingResult;
   reference: TargetResult;
@@ -136,7 +157,9 @@ async function measureSize(
     const download = await timed(() => downloadImage(base, id, size, digests));
     const result: SizeResult = { size, upload, download };
     if (extra.largest) {
-      options.log(`${label}: Range latency, first and last ${options.rangeBytes / 1024} KiB × ${options.rangeRequests}`);
+      options.log(
+        `${label}: Range latency, first and last ${options.rangeBytes / 1024} KiB × ${options.rangeRequests}`,
+      );
       result.rangeLatency = await rangeLatency(base, id, size, digests, options.rangeRequests, options.rangeBytes);
       const { rangeBytes, piecewiseConcurrency } = options;
       options.log(`${label}: ranged download, ${rangeBytes / 1024} KiB pieces, ${piecewiseConcurrency} at a time`);
@@ -150,7 +173,15 @@ async function measureSize(
       options.log(`${label}: GET /v2/images/{id}, ${c} connections, ${s} s`);
       const showImage = await load(base, `/v2/images/${id}`, { accept: 'application/json' }, 200, c, s, w);
       options.log(`${label}: GET …/file Range: bytes=0-${options.smallRangeBytes - 1}, ${c} connections, ${s} s`);
-      const smallRange = await load(base, `/v2/images/${id}/file`, { range: `bytes=0-${options.smallRangeBytes - 1}` }, 206, c, s, w);
+      const smallRange = await load(
+        base,
+        `/v2/images/${id}/file`,
+        { range: `bytes=0-${options.smallRangeBytes - 1}` },
+        206,
+        c,
+        s,
+        w,
+      );
       loadResult = { showImage, smallRange };
     }
     return { result, load: loadResult };
@@ -209,11 +240,18 @@ async function measureGlance(url: string, options: BenchOptions, hashing: Hashin
   const pids = pidsListeningOn(Number(new URL(url).port));
   options.log(`glance: CPU read from pids ${pids.join(', ') || 'none found'}`);
   for (const size of sizes) {
-    const { result: sizeResult, load: loadResult } = await measureSize(url, size, hashing.digests[size], options, 'glance', {
-      largest: size === sizes[sizes.length - 1],
-      smallest: size === sizes[0],
-      pids,
-    });
+    const { result: sizeResult, load: loadResult } = await measureSize(
+      url,
+      size,
+      hashing.digests[size],
+      options,
+      'glance',
+      {
+        largest: size === sizes[sizes.length - 1],
+        smallest: size === sizes[0],
+        pids,
+      },
+    );
     result.sizes.push(sizeResult);
     result.load ??= loadResult;
   }
@@ -230,7 +268,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   let glanceResult: TargetResult | null = null;
   try {
     if (options.glance) {
-      options.log(`real Glance ${options.glanceRelease}: starting (state ${options.glanceStateDir}, port ${options.glancePort})`);
+      options.log(
+        `real Glance ${options.glanceRelease}: starting (state ${options.glanceStateDir}, port ${options.glancePort})`,
+      );
       try {
         glance = await startGlance(options.glanceStateDir, options.glancePort, options.glanceRelease);
         cleanups.add(glance.stop);

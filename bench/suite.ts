@@ -10,13 +10,20 @@ export interface SuiteRun {
   log: string;
 }
 
-export async function timeSuite(name: string, workDir: string, glanceUrl: string | undefined, timeoutSeconds = 600): Promise<SuiteRun> {
+export async function timeSuite(
+  name: string,
+  workDir: string,
+  glanceUrl: string | undefined,
+  timeoutSeconds = 600,
+): Promise<SuiteRun> {
   const reportDir = path.join(workDir, `suite-${name}`);
   rmSync(reportDir, { recursive: true, force: true });
   mkdirSync(reportDir, { recursive: true });
   const log = path.join(workDir, `suite-${name}.log`);
   // The reference run must not inherit a target from the caller's environment.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(OS_|GLANCE_URL$|GLANCE_ADMIN_|CONFORMANCE_)/.test(key)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(OS_|GLANCE_URL$|GLANCE_ADMIN_|CONFORMANCE_)/.test(key)),
+  );
   Object.assign(env, { CONFORMANCE_REPORT_DIR: reportDir, CONFORMANCE_OUTPUT_DIR: path.join(reportDir, 'output') });
   if (glanceUrl) env.GLANCE_URL = glanceUrl;
   // The embedded reference server on a port of the bench's own: another run in the same tree keeps its 9393.

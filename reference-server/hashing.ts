@@ -64,7 +64,10 @@ let nextId = 1;
 function hashingWorker(algorithm: Algorithm): HashingWorker {
   const running = workers.get(algorithm);
   if (running) return running;
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { algorithm, slot: ALGORITHMS.indexOf(algorithm) } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { algorithm, slot: ALGORITHMS.indexOf(algorithm) },
+  });
   const started: HashingWorker = { worker, waiting: new Map() };
   // Only an upload waiting for its digest keeps the process alive (see digests()).
   worker.unref();
@@ -150,7 +153,14 @@ export class UploadHasher {
   private flush(): void {
     if (this.copied === this.posted) return;
     const ring = this.ring!.buffer as SharedArrayBuffer;
-    this.post({ kind: 'data', id: this.id, ring, offset: this.posted % RING, length: this.copied - this.posted, hashed: this.hashed });
+    this.post({
+      kind: 'data',
+      id: this.id,
+      ring,
+      offset: this.posted % RING,
+      length: this.copied - this.posted,
+      hashed: this.hashed,
+    });
     this.posted = this.copied;
   }
 
@@ -158,7 +168,9 @@ export class UploadHasher {
     this.failure ??= this.lost();
     if (this.failure) throw this.failure;
     this.flush();
-    const results = this.workers.map(({ waiting }) => new Promise<string>((resolve, reject) => waiting.set(this.id, { resolve, reject })));
+    const results = this.workers.map(
+      ({ waiting }) => new Promise<string>((resolve, reject) => waiting.set(this.id, { resolve, reject })),
+    );
     this.post({ kind: 'end', id: this.id });
     for (const { worker } of this.workers) worker.ref();
     try {

@@ -10,7 +10,7 @@
  *                      at the start or the end of the run is X or more
  *   --doc FILE         also write the measured tables with how they were measured (docs/benchmarks.md)
  *   --from FILE        measure nothing: render --out's markdown and --doc from this earlier bench.json
- *   --release R        the real Glance measured: 25.1 (default) or 2025.1 (Glance 30.0, from the launcher's trixie root)
+ *   --release R        the real Glance measured: 25.1 (default) or 2025.1 (Glance 30.0, built by the launcher)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -42,11 +42,13 @@ function parse(argv: string[]) {
       release: { type: 'string', default: '25.1' },
     },
   });
-  if (!isRelease(values.release)) throw new UsageError(`--release must be one of ${RELEASES.join(', ')}, got '${values.release}'`);
+  if (!isRelease(values.release))
+    throw new UsageError(`--release must be one of ${RELEASES.join(', ')}, got '${values.release}'`);
   let loadLimit: number | null = null;
   if (values['wait-load'] !== undefined) {
     loadLimit = Number(values['wait-load']);
-    if (!(loadLimit > 0)) throw new UsageError(`--wait-load needs a load average above 0, got '${values['wait-load']}'`);
+    if (!(loadLimit > 0))
+      throw new UsageError(`--wait-load needs a load average above 0, got '${values['wait-load']}'`);
   }
   // --quick measures the reference server alone unless Glance or the suite are asked for by name.
   const glance = values['no-glance'] ? false : (values.glance ?? !values.quick);
@@ -101,7 +103,8 @@ async function measure(args: ReturnType<typeof parse>, log: (line: string) => vo
     suites: args.suites,
     glanceRelease: args.release,
     glanceStateDir:
-      process.env.GLANCE_STATE_DIR || path.join(ROOT, '.state', args.release === '25.1' ? 'bench-glance' : `bench-glance-${args.release}`),
+      process.env.GLANCE_STATE_DIR ||
+      path.join(ROOT, '.state', args.release === '25.1' ? 'bench-glance' : `bench-glance-${args.release}`),
     glancePort: Number(process.env.GLANCE_PORT || 9892),
     loadLimit: args.loadLimit,
     workDir,

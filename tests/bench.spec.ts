@@ -51,7 +51,9 @@ test('npm run bench -- --quick measures the reference server and writes bench.js
     expect(result.host.loadLimit).toBeNull();
     expect(run.stdout).toMatch(/^(PASS|MISS|n\/a) +reference Range latency/m);
     expect(run.stdout).toMatch(/no load limit asked/);
-    expect(fs.readFileSync(path.join(dir, 'bench.md'), 'utf8')).toMatch(/^\| measurement \| reference \| real Glance 25\.1 \|/m);
+    expect(fs.readFileSync(path.join(dir, 'bench.md'), 'utf8')).toMatch(
+      /^\| measurement \| reference \| real Glance 25\.1 \|/m,
+    );
     expect(fs.readFileSync(doc, 'utf8')).toMatch(/^# Benchmarks$[\s\S]*^\| measurement \| reference \|/m);
 
     // --from renders the same tables from the recorded run, without measuring anything.
@@ -59,7 +61,9 @@ test('npm run bench -- --quick measures the reference server and writes bench.js
     const rendered = bench(['--from', out, '--out', again]);
     expect(rendered.status, rendered.stderr).toBe(0);
     expect(fs.existsSync(again)).toBe(false);
-    expect(fs.readFileSync(path.join(dir, 'again.md'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'bench.md'), 'utf8'));
+    expect(fs.readFileSync(path.join(dir, 'again.md'), 'utf8')).toBe(
+      fs.readFileSync(path.join(dir, 'bench.md'), 'utf8'),
+    );
 
     // The same run as if it had waited for a load no machine is under: every PASS must become LOADED.
     const loaded = path.join(dir, 'loaded.json');

@@ -162,7 +162,11 @@ export async function downloadImageData(exchange: Exchange): Promise<void> {
   if (!source) return sendNoData(res);
   const etag = image.checksum ? `"${image.checksum}"` : null;
   const decision = decideRange(
-    { range: header(exchange, 'range'), ifRange: header(exchange, 'if-range'), contentRange: header(exchange, 'content-range') },
+    {
+      range: header(exchange, 'range'),
+      ifRange: header(exchange, 'if-range'),
+      contentRange: header(exchange, 'content-range'),
+    },
     source.size,
     etag,
   );
