@@ -14,6 +14,7 @@ import {
 } from '../launcher/supervisor';
 import YAML from 'yaml';
 import { ROOT } from '../harness/paths';
+import { splitArgs } from '../scripts/conformance-glance';
 import { cloudsYamlPath, openrcPath, readOpenrc, writeClientFiles } from '../launcher/identities';
 import { formatIni, mergeIni, parseIni } from '../launcher/ini';
 import { CONFIG_DIR } from '../launcher/keystone';
@@ -165,4 +166,49 @@ test('a lock is exclusive while its holder lives and taken over when the holder 
   fs.writeFileSync(file, '999999999 1\n');
   expect(await withLock(file, 1_000, 'stale', async () => 'taken over')).toBe('taken over');
   expect(fs.existsSync(file)).toBe(false);
+});
+
+test('conformance:glance takes its own options and passes the rest to the suite in order', () => {
+  const { values, rest } = splitArgs([
+    '--release',
+    '2025.1',
+    '--expect',
+    'x.json',
+    '--keystone',
+    '--grep',
+    '@A',
+    '--port=9',
+  ]);
+  expect(values).toMatchObject({ release: '2025.1', keystone: true, port: '9' });
+  expect(rest).toEqual(['--expect', 'x.json', '--grep', '@A']);
+});
+
+test('bad launcher and conformance:glance options: one line, exit 2, nothing started', () => {
+  const run = (script: string, args: string[]) =>
+    spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, script), ...args], { encoding: 'utf8' });
+  for (const [script, args, line] of [
+    ['launcher/cli.ts', ['start', '--release', '26.0'], 'launcher: --release must be one of 25.1, 2025.1, got 26.0'],
+    ['launcher/cli.ts', ['start', '--policy', 'strict'], 'launcher: --policy strict needs --keystone'],
+    ['launcher/cli.ts', ['start', '--port', 'x'], 'launcher: --port must be a port number, got x'],
+    [
+      'launcher/cli.ts',
+      ['restart'],
+      'launcher: usage: launcher/cli.ts start|stop|prepare [options] (--help lists them)',
+    ],
+    [
+      'scripts/conformance-glance.ts',
+      ['--release', 'zed'],
+      'glance-conformance: --release must be one of 25.1, 2025.1, got zed',
+    ],
+    [
+      'scripts/conformance-glance.ts',
+      ['--member-only'],
+      'glance-conformance: --member-only and --policy need --keystone',
+    ],
+    ['scripts/conformance-glance.ts', ['--port'], 'glance-conformance: --port needs a value'],
+  ] as const) {
+    const res = run(script, [...args]);
+    expect(res.status, `${script} ${args.join(' ')}`).toBe(2);
+    expect(res.stderr.trim()).toBe(line);
+  }
 });
