@@ -1,4 +1,4 @@
-/** The two servers under test: the reference server as its own process (RSS from /proc), and real Glance via the launcher. */
+/** The servers under test: the reference server as its own process (RSS from /proc), real Glance via the launcher. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
@@ -38,7 +38,7 @@ export function cpuSecondsOf(pid: number): number | null {
 export function pidsListeningOn(port: number): number[] {
   const inodes = new Set<string>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(table, 'utf8');
     } catch {
@@ -47,7 +47,8 @@ export function pidsListeningOn(port: number): number[] {
     for (const line of text.split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       // local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
-      if (fields.length > 9 && fields[3] === '0A' && parseInt(fields[1].split(':')[1], 16) === port) inodes.add(fields[9]);
+      if (fields.length > 9 && fields[3] === '0A' && parseInt(fields[1].split(':')[1], 16) === port)
+        inodes.add(fields[9]);
     }
   }
   if (inodes.size === 0) return [];
@@ -91,10 +92,14 @@ export interface ReferenceProcess {
  * RSS that has nothing to do with the server.
  */
 export async function startReferenceProcess(): Promise<ReferenceProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'reference-server', 'cli.ts'), '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', path.join(ROOT, 'reference-server', 'cli.ts'), '--port', '0'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('reference server did not print its URL within 30 s')), 30_000);
@@ -153,10 +158,17 @@ export interface GlanceLauncher {
  */
 export async function startGlance(stateDir: string, port: number, release: Release = '25.1'): Promise<GlanceLauncher> {
   try {
-    const glance = await launchGlance({ stateDir, port, release, log: (line) => process.stderr.write(`bench: ${line}\n`) });
+    const glance = await launchGlance({
+      stateDir,
+      port,
+      release,
+      log: (line) => process.stderr.write(`bench: ${line}\n`),
+    });
     return { url: glance.url, stop: glance.stop };
   } catch (error) {
     await stopGlance(stateDir).catch(() => undefined);
-    throw new Error(`real Glance ${release} did not start: ${(error as Error).message.split('\n')[0]}`);
+    throw new Error(`real Glance ${release} did not start: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+    });
   }
 }
