@@ -1,6 +1,6 @@
 import { expect, requirement, test } from '../fixtures/test';
-import type { ImageSpec, ManagedImage, ReachableStatus } from '../fixtures/images';
-import type { PatchOp } from '../harness/glance-client';
+import type { ImageFactory, ImageSpec, ManagedImage, ReachableStatus } from '../fixtures/images';
+import type { GlanceClient, PatchOp } from '../harness/glance-client';
 import { RUN_TAG } from '../harness/target';
 import type { RequirementId } from '../catalog/requirements';
 
@@ -172,9 +172,9 @@ test(...requirement('LOC-HIDDEN-403'), async ({ images, glance }) => {
 
 // ── positions and list rules: RFC 6901/6902 as Glance's patch media type adopts them ─────────────
 
-/** Sends each patch to an active image with two locations; each must be refused and change nothing. */
-function refusedPatches(id: RequirementId, patches: Array<(image: ManagedImage, freshUrl: string) => PatchOp[]>) {
-  test(...requirement(id), async ({ images, glance }) => {
+/** A test body: each patch, sent to an active image with two locations, is refused and changes nothing. */
+function eachRefused(patches: Array<(image: ManagedImage, freshUrl: string) => PatchOp[]>) {
+  return async ({ images, glance }: { images: ImageFactory; glance: GlanceClient }) => {
     const image = await images.create({ status: 'active', extraLocations: 1 });
 
     for (const patch of patches) {
@@ -184,7 +184,7 @@ function refusedPatches(id: RequirementId, patches: Array<(image: ManagedImage, 
       expect(res).toAnswer(400, ops.map((o) => `${o.op} ${o.path}`).join(', '));
       expect(urlsOf(await images.show(image.id)), 'locations after the refused update').toEqual(urlsOf(image.record));
     }
-  });
+  };
 }
 
 const addAt =
@@ -194,11 +194,11 @@ const addAt =
   ];
 const removeAt = (position: string) => (): PatchOp[] => [{ op: 'remove', path: `/locations/${position}` }];
 
-refusedPatches('LOC-ADD-INDEX-PAST-END-400', [addAt('3'), addAt('9')]);
-refusedPatches('LOC-REMOVE-INDEX-MISSING-400', [removeAt('5'), removeAt('2'), removeAt('x')]);
-refusedPatches('LOC-REMOVE-DASH-400', [removeAt('-')]);
-refusedPatches('LOC-INDEX-LEADING-ZERO-400', [addAt('01'), removeAt('01')]);
-refusedPatches('LOC-ADD-DUPLICATE-400', [(image) => addAt('-')(image, image.addedLocations[0])]);
+test(...requirement('LOC-ADD-INDEX-PAST-END-400'), eachRefused([addAt('3'), addAt('9')]));
+test(...requirement('LOC-REMOVE-INDEX-MISSING-400'), eachRefused([removeAt('5'), removeAt('2'), removeAt('x')]));
+test(...requirement('LOC-REMOVE-DASH-400'), eachRefused([removeAt('-')]));
+test(...requirement('LOC-INDEX-LEADING-ZERO-400'), eachRefused([addAt('01'), removeAt('01')]));
+test(...requirement('LOC-ADD-DUPLICATE-400'), eachRefused([(image) => addAt('-')(image, image.addedLocations[0])]));
 
 test(...requirement('LOC-ADD-INDEX-INSERTS'), async ({ images, glance }) => {
   const image = await images.create({ status: 'active', extraLocations: 1 });
