@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { launchChromium } from './support/chromium';
 import { brokenRun, referenceRun, type ReportRun } from './support/report-runs';
+import { CLI } from '../harness/paths';
 import { ROOT } from './support/run-suite';
 
 /**
@@ -23,7 +24,7 @@ test.beforeAll(async () => {
   test.setTimeout(400_000);
   [reference, broken, browser] = await Promise.all([referenceRun('browser-reference'), brokenRun('browser-broken'), launchChromium()]);
   matrixFile = path.join(broken.dir, 'matrix.html');
-  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'report-matrix.ts'),
+  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, 'report', 'matrix',
     `reference=${path.join(reference.dir, 'conformance.json')}`, `broken=${path.join(broken.dir, 'conformance.json')}`, '--out', matrixFile], { cwd: ROOT, encoding: 'utf8' });
   expect(r.status, r.stdout + r.stderr).toBe(0);
 });

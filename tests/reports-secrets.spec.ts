@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { REDACTED } from '../harness/evidence';
 import { brokenRun, filesUnder } from './support/report-runs';
+import { CLI } from '../harness/paths';
 import { ROOT } from './support/run-suite';
 
 /**
@@ -54,7 +55,8 @@ test('no token, password or application-credential secret reaches any report, at
   const tsx = (script: string, args: string[]) => spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, encoding: 'utf8' });
   const allure = tsx('report-allure.ts', [path.join(run.dir, 'allure-results'), '--out', path.join(run.dir, 'allure-report')]);
   expect(allure.status, allure.stderr).toBe(0);
-  const matrix = tsx('report-matrix.ts', [`secrets=${path.join(run.dir, 'conformance.json')}`, '--out', path.join(run.dir, 'matrix.html')]);
+  const matrixArgs = ['report', 'matrix', `secrets=${path.join(run.dir, 'conformance.json')}`, '--out', path.join(run.dir, 'matrix.html')];
+  const matrix = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...matrixArgs], { cwd: ROOT, encoding: 'utf8' });
   expect(matrix.status, matrix.stderr).toBe(0);
 
   const files = [
