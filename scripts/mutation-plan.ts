@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+
+/**
+ * What one Playwright run of `npm run mutation` does, written by the Stryker runner
+ * (scripts/mutation-runner.mjs) and read by the Playwright config, its workers and the reporter.
+ */
+export interface MutationProject {
+  name: string;
+  /**
+   * Test key → the mutant switched on while that test runs. A worker runs the tests of many mutants,
+   * switching between them: starting a worker costs more than a dozen tests.
+   */
+  assign?: Record<string, string>;
+  /** The one mutant of a worker, on before the server's modules load (mutants in module-level code). */
+  mutant?: string;
+  /** With `mutant`: the keys of the tests to run. */
+  tests?: string[];
+}
+
+export interface MutationPlan {
+  showMultipleLocations: boolean;
+  /** The dry run: record per-test coverage; no mutant is switched on. */
+  coverage: boolean;
+  workers: number;
+  /** A free port for each parallel index (TEST_PARALLEL_INDEX), known before a worker starts. */
+  ports: number[];
+  /** Per-test timeout (ms): an answer that never comes must not hold a worker for a minute. */
+  timeout: number;
+  dir: string;
+  /** Each test's status in the dry run; a mutant whose test ends otherwise is detected. */
+  baseline: Record<string, string>;
+  projects: MutationProject[];
+}
+
+export const planFile = (dir: string) => `${dir}/plan.json`;
+export const resultsFile = (dir: string) => `${dir}/results.jsonl`;
+export const hitsFile = (dir: string) => `${dir}/hits.jsonl`;
+export const killedDir = (dir: string) => `${dir}/killed`;
+
+/** One line of results.jsonl: a test of a project, its status, and what failed. */
+export interface MutationResult {
+  project: string;
+  mutant?: string;
+  key: string;
+  status: string;
+  durationMs: number;
+  error?: string;
+}
+
+/** One line of hits.jsonl: how often the mutant switched on for a test was executed during it. */
+export interface MutationHits {
+  key: string;
+  mutant: string;
+  hits: number;
+}
+
+export function readPlan(dir: string | undefined): MutationPlan {
+  if (!dir) throw new Error('MUTATION_PLAN_DIR is not set: this config is run by scripts/mutation-runner.mjs');
+  return JSON.parse(fs.readFileSync(planFile(dir), 'utf8')) as MutationPlan;
+}
+
+/** The mutant a project's worker switches on for a test, if any. */
+export function mutantFor(project: Pick<MutationProject, 'assign' | 'mutant'>, key: string): string | undefined {
+  return project.mutant ?? project.assign?.[key];
+}
