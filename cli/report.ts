@@ -42,16 +42,25 @@ function merge(argv: string[]): number {
   if (!positionals.length) throw new UsageError('report merge needs the report folders of the shards');
   const out = path.resolve(values.out ?? 'reports');
   const inputs = positionals.map((p) => path.resolve(p));
-  if (inputs.includes(out)) throw new UsageError(`--out ${values.out ?? 'reports'} is one of the inputs; merge into another folder`);
+  if (inputs.includes(out))
+    throw new UsageError(`--out ${values.out ?? 'reports'} is one of the inputs; merge into another folder`);
   const expectFile = values.expect && path.resolve(values.expect);
   // Read the baseline before writing anything: a wrong path is a usage error, not a verdict.
   if (expectFile && !fs.existsSync(expectFile)) throw new UsageError(`cannot read the expectations file ${expectFile}`);
-  const report = mergeReports(inputs.map((p) => readReport(reportFile(p))), values.strict ?? false);
+  const report = mergeReports(
+    inputs.map((p) => readReport(reportFile(p))),
+    values.strict ?? false,
+  );
   const file = writeReportFiles(report, out);
   const dirs = inputs.map((p) => path.join(path.dirname(reportFile(p)), 'allure-results'));
   mergeAllureResults(dirs, path.join(out, 'allure-results'), report.target ?? undefined);
   process.stdout.write(verdictTable(report, path.relative(process.cwd(), file) || file));
-  if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(report).map((l) => `${l}\n`).join(''));
+  if (process.env.GITHUB_ACTIONS === 'true')
+    process.stdout.write(
+      githubAnnotations(report)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
   return exitCodeOf(report, expectFile);
 }
 
@@ -75,7 +84,9 @@ function matrix(argv: string[]): number {
   });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, renderMatrixHtml(columns));
-  console.log(`glance-conformance: matrix of ${columns.length} report(s) written to ${path.relative(process.cwd(), out)}`);
+  console.log(
+    `glance-conformance: matrix of ${columns.length} report(s) written to ${path.relative(process.cwd(), out)}`,
+  );
   return 0;
 }
 
@@ -96,6 +107,7 @@ export async function report(argv: string[]): Promise<number> {
     console.log(REPORT_USAGE);
     return 0;
   }
-  if (!action) throw new UsageError(`report needs one of ${Object.keys(actions).join(', ')}, got ${argv[0] ?? 'nothing'}`);
+  if (!action)
+    throw new UsageError(`report needs one of ${Object.keys(actions).join(', ')}, got ${argv[0] ?? 'nothing'}`);
   return action(argv.slice(1));
 }

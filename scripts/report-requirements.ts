@@ -13,11 +13,15 @@ const text = `${JSON.stringify(requirementsDocument(), null, 2)}\n`;
 const current = fs.existsSync(REQUIREMENTS_FILE) ? fs.readFileSync(REQUIREMENTS_FILE, 'utf8') : '';
 if (values.check) {
   if (current !== text) {
-    console.error('glance-conformance: requirements.json differs from catalog/requirements.ts: run npm run catalog:export');
+    console.error(
+      'glance-conformance: requirements.json differs from catalog/requirements.ts: run npm run catalog:export',
+    );
     process.exit(1);
   }
   console.log('glance-conformance: requirements.json matches the catalog');
 } else {
   fs.writeFileSync(REQUIREMENTS_FILE, text);
-  console.log(`glance-conformance: requirements.json written (${requirementsDocument().requirements.length} requirements)`);
+  console.log(
+    `glance-conformance: requirements.json written (${requirementsDocument().requirements.length} requirements)`,
+  );
 }

@@ -42,11 +42,21 @@ test('npm pack → npm install into an empty folder → npx glance-conformance r
     files: Array<{ path: string }>;
   }>;
   const files = pack[0].files.map((f) => f.path);
-  for (const f of ['bin/glance-conformance.js', 'cli/main.ts', 'playwright.config.ts', 'specs/range.spec.ts',
-    'reporting/assets/report.css', 'reporting/assets/report.js', 'reporting/conformance.schema.json', 'requirements.json']) {
+  for (const f of [
+    'bin/glance-conformance.js',
+    'cli/main.ts',
+    'playwright.config.ts',
+    'specs/range.spec.ts',
+    'reporting/assets/report.css',
+    'reporting/assets/report.js',
+    'reporting/conformance.schema.json',
+    'requirements.json',
+  ]) {
     expect(files, f).toContain(f);
   }
-  expect(files.filter((f) => /^(tests|scripts|expectations|bench|launcher|\.state|reports|test-results)\//.test(f))).toEqual([]);
+  expect(
+    files.filter((f) => /^(tests|scripts|expectations|bench|launcher|\.state|reports|test-results)\//.test(f)),
+  ).toEqual([]);
 
   const app = path.join(dir, 'app');
   fs.mkdirSync(app);
@@ -63,12 +73,16 @@ test('npm pack → npm install into an empty folder → npx glance-conformance r
   const size = execFileSync('du', ['-sk', path.join(app, 'node_modules')], { encoding: 'utf8' }).split('\t')[0];
   test.info().annotations.push({
     type: 'size',
-    description: `tarball ${(pack[0].size / 1024).toFixed(0)} KiB, package ${(pack[0].unpackedSize / 1024).toFixed(0)} KiB ` +
-      `unpacked, node_modules after install ${(Number(size) / 1024).toFixed(1)} MiB (${installed.length} top-level entries)`,
+    description:
+      `tarball ${(pack[0].size / 1024).toFixed(0)} KiB, package ${(pack[0].unpackedSize / 1024).toFixed(0)} KiB ` +
+      `unpacked, node_modules after install ${(Number(size) / 1024).toFixed(1)} MiB ` +
+      `(${installed.length} top-level entries)`,
   });
 
   const npx = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OS_|GLANCE_|REFERENCE_|CONFORMANCE_)/.test(k)));
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(OS_|GLANCE_|REFERENCE_|CONFORMANCE_)/.test(k)),
+    );
     return spawnSync('npx', ['--no-install', 'glance-conformance', ...args], {
       cwd: app,
       encoding: 'utf8',

@@ -22,10 +22,26 @@ let matrixFile: string;
 
 test.beforeAll(async () => {
   test.setTimeout(400_000);
-  [reference, broken, browser] = await Promise.all([referenceRun('browser-reference'), brokenRun('browser-broken'), launchChromium()]);
+  [reference, broken, browser] = await Promise.all([
+    referenceRun('browser-reference'),
+    brokenRun('browser-broken'),
+    launchChromium(),
+  ]);
   matrixFile = path.join(broken.dir, 'matrix.html');
-  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, 'report', 'matrix',
-    `reference=${path.join(reference.dir, 'conformance.json')}`, `broken=${path.join(broken.dir, 'conformance.json')}`, '--out', matrixFile], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      require.resolve('tsx/cli'),
+      CLI,
+      'report',
+      'matrix',
+      `reference=${path.join(reference.dir, 'conformance.json')}`,
+      `broken=${path.join(broken.dir, 'conformance.json')}`,
+      '--out',
+      matrixFile,
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   expect(r.status, r.stdout + r.stderr).toBe(0);
 });
 
@@ -48,7 +64,7 @@ async function open(file: string): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-test('conformance.html: the table, the verdict filter and the evidence of a failing requirement', async ({}, testInfo) => {
+test('conformance.html: the table, the verdict filter and the evidence of a failing finding', async ({}, testInfo) => {
   const report = broken.report!;
   const { page, problems } = await open(path.join(broken.dir, 'conformance.html'));
   try {
@@ -63,7 +79,9 @@ test('conformance.html: the table, the verdict filter and the evidence of a fail
     await expect(page.locator('#req-LOC-REMOVE-QUEUED-409 td.verdict')).toHaveText('fail');
     await expect(page.locator('#req-RANGE-416-CONTENT-RANGE td.verdict')).toHaveText('non-strict');
     await expect(page.locator('#req-DISCOVERY-VERSIONS td.verdict')).toHaveText('pass');
-    await expect(page.locator('#req-LOC-REMOVE-QUEUED-409').getByRole('link', { name: /Ocata spec-lite/ })).toHaveAttribute('href', /^https:\/\/specs\.openstack\.org\//);
+    await expect(
+      page.locator('#req-LOC-REMOVE-QUEUED-409').getByRole('link', { name: /Ocata spec-lite/ }),
+    ).toHaveAttribute('href', /^https:\/\/specs\.openstack\.org\//);
 
     // Unticking "pass" hides exactly the passing requirements; ticking it again brings them back.
     const passing = report.requirements.filter((r) => r.verdict === 'pass').length;
@@ -71,16 +89,22 @@ test('conformance.html: the table, the verdict filter and the evidence of a fail
     await expect(page.locator('tbody.req:visible')).toHaveCount(report.requirements.length - passing);
     await expect(page.locator('#req-DISCOVERY-VERSIONS')).toBeHidden();
     await expect(page.locator('#req-LOC-REMOVE-QUEUED-409')).toBeVisible();
-    await expect(page.locator('#shown-count')).toHaveText(`${report.requirements.length - passing} of ${report.requirements.length} requirements shown`);
+    await expect(page.locator('#shown-count')).toHaveText(
+      `${report.requirements.length - passing} of ${report.requirements.length} requirements shown`,
+    );
     await page.locator('input[name=verdict][value=pass]').check();
     await expect(page.locator('tbody.req:visible')).toHaveCount(report.requirements.length);
 
     // The feature filter.
     await page.locator('#feature-filter').selectOption('RANGE');
-    await expect(page.locator('tbody.req:visible')).toHaveCount(report.requirements.filter((r) => r.feature === 'RANGE').length);
+    await expect(page.locator('tbody.req:visible')).toHaveCount(
+      report.requirements.filter((r) => r.feature === 'RANGE').length,
+    );
     await page.locator('#feature-filter').selectOption('');
     await page.getByRole('button', { name: 'Only findings' }).click();
-    await expect(page.locator('tbody.req:visible')).toHaveCount(report.summary.fail + report.summary['non-strict'] + report.summary.error);
+    await expect(page.locator('tbody.req:visible')).toHaveCount(
+      report.summary.fail + report.summary['non-strict'] + report.summary.error,
+    );
 
     // The evidence of a failing MUST: closed at first, then the reason and the deciding exchange.
     const row = page.locator('#req-LOC-REMOVE-QUEUED-409');
@@ -100,7 +124,10 @@ test('conformance.html: the table, the verdict filter and the evidence of a fail
     await expect(deciding.locator('section.msg').nth(1)).toContainText('content-type');
     await expect(evidence.getByText(/cleanup exchange/)).toBeVisible();
     await row.scrollIntoViewIfNeeded();
-    await testInfo.attach('conformance.html — evidence of LOC-REMOVE-QUEUED-409', { body: await page.screenshot(), contentType: 'image/png' });
+    await testInfo.attach('conformance.html — evidence of LOC-REMOVE-QUEUED-409', {
+      body: await page.screenshot(),
+      contentType: 'image/png',
+    });
 
     // A SHOULD finding expands the same way.
     const ns = page.locator('#req-RANGE-416-CONTENT-RANGE details.evidence');
@@ -126,14 +153,22 @@ test('matrix.html: a column per target, a row per requirement, cells coloured by
     const cells = page.locator('#req-LOC-REMOVE-QUEUED-409 td.cell');
     await expect(cells).toHaveText(['pass', 'FAIL']);
     // (a string, as the project's tsconfig has no DOM types)
-    const colours = (await page.evaluate("Array.from(document.querySelectorAll('#req-LOC-REMOVE-QUEUED-409 td.cell')).map((td) => getComputedStyle(td).backgroundColor)")) as string[];
+    const colours = (await page.evaluate(
+      "Array.from(document.querySelectorAll('#req-LOC-REMOVE-QUEUED-409 td.cell'))" +
+        '.map((td) => getComputedStyle(td).backgroundColor)',
+    )) as string[];
     expect(colours[0]).not.toBe(colours[1]);
     await expect(page.locator('#req-RANGE-416-CONTENT-RANGE td.cell').nth(1)).toHaveText('non-strict');
 
-    const differing = broken.report!.requirements.filter((r) => reference.report!.requirements.find((x) => x.id === r.id)?.verdict !== r.verdict).length;
+    const differing = broken.report!.requirements.filter(
+      (r) => reference.report!.requirements.find((x) => x.id === r.id)?.verdict !== r.verdict,
+    ).length;
     await page.getByLabel('only rows where targets differ').check();
     await expect(page.locator('tbody tr.req:visible')).toHaveCount(differing);
-    await testInfo.attach('matrix.html — rows where the targets differ', { body: await page.screenshot(), contentType: 'image/png' });
+    await testInfo.attach('matrix.html — rows where the targets differ', {
+      body: await page.screenshot(),
+      contentType: 'image/png',
+    });
     await page.getByLabel('only rows where targets differ').uncheck();
     await expect(page.locator('tbody tr.req:visible')).toHaveCount(ids.size);
     await testInfo.attach('matrix.html', { body: await page.screenshot(), contentType: 'image/png' });

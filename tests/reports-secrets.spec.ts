@@ -21,7 +21,12 @@ const secret = (kind: string) => `${kind}+${randomBytes(12).toString('hex')}/x=`
 
 /** The forms a secret may take in a file: plain, URL-encoded, JSON-escaped, base64 and base64url at any alignment. */
 function secretForms(value: string): string[] {
-  const forms = new Set([value, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+'), JSON.stringify(value).slice(1, -1)]);
+  const forms = new Set([
+    value,
+    encodeURIComponent(value),
+    encodeURIComponent(value).replace(/%20/g, '+'),
+    JSON.stringify(value).slice(1, -1),
+  ]);
   for (let shift = 0; shift < 3; shift += 1) {
     const encoded = Buffer.from(`${'\0'.repeat(shift)}${value}`).toString('base64');
     // Drop the characters that also depend on the bytes around the secret.
@@ -36,12 +41,17 @@ test('no token, password or application-credential secret reaches any report, at
   const token = secret('tok');
   const password = secret('pw');
   const appSecret = secret('acs');
-  const run = await brokenRun('secrets', undefined, {
-    OS_AUTH_TOKEN: token,
-    OS_PASSWORD: password,
-    OS_APPLICATION_CREDENTIAL_SECRET: appSecret,
-    OS_USERNAME: 'conformance-user',
-  }, { auth: { tokens: [{ token, project: 'p1', roles: ['admin', 'member'] }] } });
+  const run = await brokenRun(
+    'secrets',
+    undefined,
+    {
+      OS_AUTH_TOKEN: token,
+      OS_PASSWORD: password,
+      OS_APPLICATION_CREDENTIAL_SECRET: appSecret,
+      OS_USERNAME: 'conformance-user',
+    },
+    { auth: { tokens: [{ token, project: 'p1', roles: ['admin', 'member'] }] } },
+  );
 
   // The run really authenticated with the token and really recorded evidence of failures.
   expect(run.report, run.output).toBeDefined();
@@ -52,38 +62,80 @@ test('no token, password or application-credential secret reaches any report, at
   expect(evidence.every((x) => x.request.headers['X-Auth-Token'] === REDACTED)).toBe(true);
 
   // The report commands write their pages next to the run's files.
-  const tsx = (script: string, args: string[]) => spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, encoding: 'utf8' });
-  const allure = tsx('report-allure.ts', [path.join(run.dir, 'allure-results'), '--out', path.join(run.dir, 'allure-report')]);
+  const tsx = (script: string, args: string[]) =>
+    spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', script), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+  const allure = tsx('report-allure.ts', [
+    path.join(run.dir, 'allure-results'),
+    '--out',
+    path.join(run.dir, 'allure-report'),
+  ]);
   expect(allure.status, allure.stderr).toBe(0);
-  const matrixArgs = ['report', 'matrix', `secrets=${path.join(run.dir, 'conformance.json')}`, '--out', path.join(run.dir, 'matrix.html')];
-  const matrix = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...matrixArgs], { cwd: ROOT, encoding: 'utf8' });
+  const matrixArgs = [
+    'report',
+    'matrix',
+    `secrets=${path.join(run.dir, 'conformance.json')}`,
+    '--out',
+    path.join(run.dir, 'matrix.html'),
+  ];
+  const matrix = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...matrixArgs], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   expect(matrix.status, matrix.stderr).toBe(0);
 
   const files = [
-    ...filesUnder(run.dir), // conformance.json/.html, junit.xml, html/, allure-results/, allure-report/, matrix.html, and test-results/ (CONFORMANCE_OUTPUT_DIR)
+    // conformance.json/.html, junit.xml, html/, allure-results/, allure-report/, matrix.html,
+    // and test-results/ (CONFORMANCE_OUTPUT_DIR)
+    ...filesUnder(run.dir),
     path.join(ROOT, 'test-results', `.target-${run.report!.run.id}.json`),
   ].filter((f) => fs.existsSync(f));
-  for (const expected of ['conformance.json', 'conformance.html', 'junit.xml', path.join('html', 'index.html'), path.join('allure-results', 'environment.properties'), path.join('allure-report', 'index.html'), 'matrix.html']) {
+  for (const expected of [
+    'conformance.json',
+    'conformance.html',
+    'junit.xml',
+    path.join('html', 'index.html'),
+    path.join('allure-results', 'environment.properties'),
+    path.join('allure-report', 'index.html'),
+    'matrix.html',
+  ]) {
     expect(files, expected).toContain(path.join(run.dir, expected));
   }
-  expect(files.some((f) => f.startsWith(path.join(run.dir, 'test-results') + path.sep)), 'the output dir holds files too').toBe(true);
+  expect(
+    files.some((f) => f.startsWith(path.join(run.dir, 'test-results') + path.sep)),
+    'the output dir holds files too',
+  ).toBe(true);
 
   // The scanner itself finds a secret however it is wrapped.
   const found = (text: string) => secretForms(token).some((form) => text.includes(form));
-  for (const prefix of ['', 'u:', 'us:', 'user:']) expect(found(Buffer.from(`${prefix}${token}"}`).toString('base64')), `base64 after ${prefix.length} bytes`).toBe(true);
+  for (const prefix of ['', 'u:', 'us:', 'user:'])
+    expect(found(Buffer.from(`${prefix}${token}"}`).toString('base64')), `base64 after ${prefix.length} bytes`).toBe(
+      true,
+    );
   expect(found(`?token=${encodeURIComponent(token)}&x=1`)).toBe(true);
   expect(found(Buffer.from(`x${token}`).toString('base64url'))).toBe(true);
 
-  const needles = [token, password, appSecret].flatMap((s) => secretForms(s).map((form) => ({ secret: s.split('+')[0], form })));
+  const needles = [token, password, appSecret].flatMap((s) =>
+    secretForms(s).map((form) => ({ secret: s.split('+')[0], form })),
+  );
   const leaks: string[] = [];
   let bytes = 0;
   for (const file of files) {
     const content = fs.readFileSync(file).toString('latin1');
     bytes += content.length;
-    for (const n of needles) if (content.includes(n.form)) leaks.push(`${path.relative(ROOT, file)}: ${n.secret} as ${JSON.stringify(n.form)}`);
+    for (const n of needles)
+      if (content.includes(n.form))
+        leaks.push(`${path.relative(ROOT, file)}: ${n.secret} as ${JSON.stringify(n.form)}`);
   }
   for (const n of needles) if (run.output.includes(n.form)) leaks.push(`console output: ${n.secret}`);
   expect(leaks, `scanned ${files.length} files, ${bytes} bytes`).toEqual([]);
-  test.info().annotations.push({ type: 'scanned', description: `${files.length} files, ${bytes} bytes, ${needles.length} secret forms` });
+  test
+    .info()
+    .annotations.push({
+      type: 'scanned',
+      description: `${files.length} files, ${bytes} bytes, ${needles.length} secret forms`,
+    });
   console.log(`scanned ${files.length} files, ${bytes} bytes, ${needles.length} secret forms: no leak`);
 });

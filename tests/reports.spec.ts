@@ -30,7 +30,11 @@ const cli = (args: string[]) =>
   spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
 
 const tsx = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', script), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 
 test('every conformance.json validates against reporting/conformance.schema.json', () => {
   expect(reference.report, reference.output).toBeDefined();
@@ -49,7 +53,9 @@ test('every conformance.json validates against reporting/conformance.schema.json
 
   // And the schema is not a rubber stamp.
   const leaky = structuredClone(broken.report!);
-  leaky.requirements.find((r) => r.tests.some((t) => t.evidence))!.tests.find((t) => t.evidence)!.evidence![0].request.headers['X-Auth-Token'] = 'gAAAAA-not-redacted';
+  leaky.requirements
+    .find((r) => r.tests.some((t) => t.evidence))!
+    .tests.find((t) => t.evidence)!.evidence![0].request.headers['X-Auth-Token'] = 'gAAAAA-not-redacted';
   expect(schemaErrors(leaky).join('\n')).toMatch(/X-Auth-Token/);
   const drifted = structuredClone(reference.report!) as unknown as Record<string, unknown>;
   delete drifted.summary;
@@ -59,14 +65,24 @@ test('every conformance.json validates against reporting/conformance.schema.json
 
 test('one run writes conformance.json and .html, JUnit XML, the Playwright HTML report and Allure results', () => {
   for (const run of [reference, broken]) {
-    for (const f of ['conformance.json', 'conformance.html', 'junit.xml', 'html/index.html', 'allure-results/environment.properties']) {
+    for (const f of [
+      'conformance.json',
+      'conformance.html',
+      'junit.xml',
+      'html/index.html',
+      'allure-results/environment.properties',
+    ]) {
       expect(fs.existsSync(path.join(run.dir, f)), `${f} in ${run.dir}`).toBe(true);
     }
     const results = filesUnder(path.join(run.dir, 'allure-results')).filter((f) => f.endsWith('-result.json'));
     const tests = run.report!.requirements.reduce((n, r) => n + r.tests.length, 0);
     expect(results.length).toBe(tests);
     for (const file of results) {
-      const result = JSON.parse(fs.readFileSync(file, 'utf8')) as { name: string; labels: Array<{ name: string; value: string }>; links: Array<{ url: string }> };
+      const result = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+        name: string;
+        labels: Array<{ name: string; value: string }>;
+        links: Array<{ url: string }>;
+      };
       const label = (name: string) => result.labels.find((l) => l.name === name)?.value;
       const id = label('requirement');
       expect(id, `requirement label of ${result.name}`).toBeTruthy();
@@ -102,7 +118,10 @@ test('npm run report:allure renders the Allure results with Allure 3, without it
   expect(r.status, r.stdout + r.stderr).toBe(0);
   const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
   expect(index).not.toContain('googletagmanager');
-  const env = JSON.parse(fs.readFileSync(path.join(out, 'widgets', 'allure_environment.json'), 'utf8')) as Array<{ name: string; values: string[] }>;
+  const env = JSON.parse(fs.readFileSync(path.join(out, 'widgets', 'allure_environment.json'), 'utf8')) as Array<{
+    name: string;
+    values: string[];
+  }>;
   expect(env.find((e) => e.name === 'Target URL')?.values).toEqual([broken.report!.target!.url]);
   test.info().annotations.push({ type: 'duration', description: `allure generate: ${Date.now() - started} ms` });
 
@@ -118,7 +137,8 @@ test('conformance.html holds the target, verdict, counts and one row per require
     expect(html).toContain(`<code class="target-url">${report.target!.url}</code>`);
     expect(html).toContain(`id="overall-verdict">${report.verdict}<`);
     expect(html.match(/<tbody class="req" /g)?.length).toBe(report.requirements.length);
-    for (const r of report.requirements) expect(html).toContain(`data-id="${r.id}" data-verdict="${r.verdict}" data-feature="${r.feature}"`);
+    for (const r of report.requirements)
+      expect(html).toContain(`data-id="${r.id}" data-verdict="${r.verdict}" data-feature="${r.feature}"`);
     // Nothing is loaded from anywhere: no external scripts, styles, images or fonts.
     expect(html).not.toMatch(/<(script|img|iframe)[^>]+src=/i);
     expect(html).not.toMatch(/<link[^>]+rel="?stylesheet/i);
@@ -161,10 +181,14 @@ test('the deciding exchanges come first, the fixture cleanup last; assertion mes
   expect(cleanup.map((x) => x.request.method)).toEqual(['DELETE']);
   expect(deciding.length + cleanup.length).toBe(t.evidence!.length);
   const reason = parseReason(t.reasons[0]);
-  expect(reason).toMatchObject({ headline: 'remove of a location on a queued image', expected: '409', received: '200' });
+  expect(reason).toMatchObject({
+    headline: 'remove of a location on a queued image',
+    expected: '409',
+    received: '200',
+  });
 });
 
-test('glance-conformance report matrix (npm run report:matrix) puts targets side by side, a row per requirement of the union', () => {
+test('report matrix (npm run report:matrix): targets side by side, a row per requirement of the union', () => {
   const dir = runDir('matrix');
   const out = path.join(dir, 'matrix.html');
   // A partial report adds a column with missing cells.
@@ -173,7 +197,15 @@ test('glance-conformance report matrix (npm run report:matrix) puts targets side
   partial.run.filtered = true;
   const partialFile = path.join(dir, 'partial.json');
   fs.writeFileSync(partialFile, JSON.stringify(partial));
-  const r = cli(['report', 'matrix', `reference=${path.join(reference.dir, 'conformance.json')}`, path.join(broken.dir, 'conformance.json'), `range only=${partialFile}`, '--out', out]);
+  const r = cli([
+    'report',
+    'matrix',
+    `reference=${path.join(reference.dir, 'conformance.json')}`,
+    path.join(broken.dir, 'conformance.json'),
+    `range only=${partialFile}`,
+    '--out',
+    out,
+  ]);
   expect(r.status, r.stdout + r.stderr).toBe(0);
   const html = fs.readFileSync(out, 'utf8');
   const ids = new Set([...reference.report!.requirements, ...broken.report!.requirements].map((x) => x.id));
@@ -183,9 +215,15 @@ test('glance-conformance report matrix (npm run report:matrix) puts targets side
   expect(html).toContain(`<div class="col-name">${broken.report!.target!.url}</div>`);
   expect(html).toContain('<div class="col-name">range only</div>');
   const row = html.match(/<tr class="req" id="req-LOC-REMOVE-QUEUED-409"[\s\S]*?<\/tr>/)![0];
-  expect(row.match(/data-verdict="([a-z-]+)"/g)).toEqual(['data-verdict="pass"', 'data-verdict="fail"', 'data-verdict="missing"']);
+  expect(row.match(/data-verdict="([a-z-]+)"/g)).toEqual([
+    'data-verdict="pass"',
+    'data-verdict="fail"',
+    'data-verdict="missing"',
+  ]);
   // Cells link to the report of their column, which sits next to its JSON.
-  expect(row).toContain(`href="${path.relative(dir, path.join(broken.dir, 'conformance.html'))}#req-LOC-REMOVE-QUEUED-409"`);
+  expect(row).toContain(
+    `href="${path.relative(dir, path.join(broken.dir, 'conformance.html'))}#req-LOC-REMOVE-QUEUED-409"`,
+  );
   expect(html).not.toMatch(/<(script|img|link)[^>]+(src|href)="?https?:/i);
 
   const bad = cli(['report', 'matrix', path.join(dir, 'missing.json')]);

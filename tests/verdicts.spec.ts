@@ -155,7 +155,7 @@ const jsonOf = (body: Buffer) => {
   }
 };
 
-test('a target that refuses to create ploop images fails DISK-FORMAT-PLOOP-CREATE and -DATA (exit 1), not error', async () => {
+test('a target refusing to create ploop images fails DISK-FORMAT-PLOOP-CREATE and -DATA (exit 1)', async () => {
   const run = await brokenRun(
     'ploop-refused',
     {

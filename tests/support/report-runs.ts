@@ -21,7 +21,10 @@ export interface ReportRun extends SuiteRun {
 
 const isPatch = (method: string, p: string) => method === 'PATCH' && /^\/v2\/images\/[^/]+$/.test(p);
 
-/** Accepts location removal on a queued image (LOC-REMOVE-QUEUED-409: fail) and answers 416 without Content-Range (RANGE-416-CONTENT-RANGE: non-strict). */
+/**
+ * Accepts location removal on a queued image (LOC-REMOVE-QUEUED-409: fail) and answers 416 without
+ * Content-Range (RANGE-416-CONTENT-RANGE: non-strict).
+ */
 export const TWO_BUGS: Mutation = {
   response: (x) => {
     if (isPatch(x.method, x.path) && x.status === 409) return { status: 200 };
