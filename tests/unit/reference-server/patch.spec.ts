@@ -165,15 +165,17 @@ test.describe('applyPatch: locations, in Glance order', () => {
     expect(queued).toMatchObject({ status: 'active', size: 32, checksum: null, locations: [{ url: GOOD, metadata: {} }] });
     const two = active2();
     const before = two.locations.map((l) => l.url);
-    expect(await apply(two, [{ op: 'remove', path: '/locations/-' }])).toBe('400 Invalid position for removing a location.');
+    const removeDash = [{ op: 'remove' as const, path: '/locations/-' }];
+    expect(await apply(two, removeDash)).toBe('400 Invalid position for removing a location.');
     expect(two.locations.map((l) => l.url)).toEqual(before);
   });
 
-  test('location indices are RFC 6901 indices: no leading zero, no add past the end (LOC-INDEX-LEADING-ZERO-400)', async () => {
+  test('location indices are RFC 6901 indices: no leading zero, no add past the end', async () => {
     const add = (path: string) => [{ op: 'add' as const, path, value: { url: OTHER, metadata: {} } }];
     expect(await apply(active2(), add('/locations/01'))).toBe('400 Invalid position for adding a location.');
     expect(await apply(active2(), add('/locations/3'))).toBe('400 Invalid position for adding a location.');
-    expect(await apply(active2(), [{ op: 'remove', path: '/locations/01' }])).toBe('400 Invalid position for removing a location.');
+    const removeAt01 = [{ op: 'remove' as const, path: '/locations/01' }];
+    expect(await apply(active2(), removeAt01)).toBe('400 Invalid position for removing a location.');
     const inserted = active2();
     expect(await apply(inserted, add('/locations/0'))).toBe('ok');
     expect(inserted.locations[0].url).toBe(OTHER);
