@@ -185,18 +185,76 @@ async function checkNewLocation(url: string, existing: ImageLocation[], env: Pat
   return size;
 }
 
-/** LOC-REPLACE-QUEUED-ACTIVATES: adding data to a queued image makes it active, sized by the new location. */
-function activateIfQueued(image: ImageRecord, size: number): void {
+type ValidationKey = 'checksum' | 'os_hash_algo' | 'os_hash_value';
+type ValidationData = Partial<Record<ValidationKey, string>>;
+interface LocationValue extends ImageLocation {
+  validation_data?: ValidationData;
+}
+
+/** Glance's `hashing_algorithm` default: the only os_hash_algo a location's validation data may bring. */
+const HASH_ALGO = 'sha512';
+const HASH_BYTES: Record<string, number> = { md5: 16, sha1: 20, sha256: 32, sha512: 64 };
+const isHex = (text: string, bytes: number) => /^[0-9a-fA-F]*$/.test(text) && text.length === bytes * 2;
+
+/**
+ * Glance's `_validate_validation_data`: the checksum and hashes the new locations vouch for. Values equal to the
+ * image's are fine; new ones only on a queued image, well-formed, with Glance's hashing algorithm — else 409.
+ */
+function validationData(image: ImageRecord, locations: LocationValue[]): ValidationData {
+  const given: ValidationData = {};
+  for (const location of locations) {
+    for (const [key, value] of Object.entries(location.validation_data ?? {}) as Array<[ValidationKey, string]>) {
+      if (given[key] !== undefined && given[key] !== value) throw httpError(409, `Conflicting values for ${key}`);
+      given[key] = value;
+    }
+  }
+  const fresh: ValidationData = {};
+  for (const [key, value] of Object.entries(given) as Array<[ValidationKey, string]>) {
+    if (value === image[key]) continue;
+    if (image[key]) throw httpError(409, `${key} is already set with a different value`);
+    fresh[key] = value;
+  }
+  const keys = Object.keys(fresh);
+  if (keys.length === 0) return {};
+  if (image.status !== 'queued') {
+    throw httpError(409, `New value(s) for ${keys.join(', ')} may only be provided when image status is 'queued'`);
+  }
+  if (fresh.checksum !== undefined && !/^[0-9a-fA-F]*$/.test(fresh.checksum)) {
+    throw httpError(409, `checksum (${fresh.checksum}) is not a valid hexadecimal value`);
+  }
+  if (fresh.checksum !== undefined && !isHex(fresh.checksum, 16)) {
+    throw httpError(409, `checksum (${fresh.checksum}) is not the correct size for md5 (should be 16 bytes)`);
+  }
+  const algo = fresh.os_hash_algo;
+  if (algo !== HASH_ALGO) throw httpError(409, `os_hash_algo must be ${HASH_ALGO}, not ${algo ?? 'None'}`);
+  const value = fresh.os_hash_value ?? '';
+  if (!/^[0-9a-fA-F]*$/.test(value)) throw httpError(409, `os_hash_value (${value}) is not a valid hexadecimal value`);
+  if (!isHex(value, HASH_BYTES[algo])) {
+    throw httpError(
+      409,
+      `os_hash_value (${value}) is not the correct size for ${algo} (should be ${HASH_BYTES[algo]} bytes)`,
+    );
+  }
+  return fresh;
+}
+
+/**
+ * LOC-REPLACE-QUEUED-ACTIVATES: adding data to a queued image makes it active, sized by the new location, with
+ * the checksum and hashes its validation data vouched for.
+ */
+function activateIfQueued(image: ImageRecord, size: number, validation: ValidationData = {}): void {
   if (image.status !== 'queued') return;
+  Object.assign(image, validation);
   transition(image, 'active');
   image.size = size;
 }
 
-async function replaceLocations(image: ImageRecord, value: ImageLocation[], env: PatchEnvironment): Promise<void> {
+async function replaceLocations(image: ImageRecord, value: LocationValue[], env: PatchEnvironment): Promise<void> {
   // LOC-REPLACE-EMPTY-403
   if (value.length === 0) throw httpErrorWithDetail(403, 'Cannot set locations to empty list.');
   checkLocationsVisible('replace', env);
   checkLocationsStatus('replace', image);
+  const validation = validationData(image, value);
   // LOC-REPLACE-ACTIVE-OTHER-URLS-400: an image with locations keeps its URL set.
   if (image.locations.length > 0) {
     const sorted = (locations: ImageLocation[]): string => JSON.stringify(locations.map((l) => l.url).sort());
@@ -214,7 +272,7 @@ async function replaceLocations(image: ImageRecord, value: ImageLocation[], env:
     accepted.push({ url, metadata });
   }
   image.locations = accepted;
-  activateIfQueued(image, sizes[0]);
+  activateIfQueued(image, sizes[0], validation);
 }
 
 /** An RFC 6901 §4 array index: "0" or digits without a leading zero; null for anything else. */
@@ -222,9 +280,10 @@ function arrayIndex(token: string): number | null {
   return /^(0|[1-9][0-9]*)$/.test(token) ? Number(token) : null;
 }
 
-async function addLocation(image: ImageRecord, position: string, value: ImageLocation, env: PatchEnvironment): Promise<void> {
+async function addLocation(image: ImageRecord, position: string, value: LocationValue, env: PatchEnvironment): Promise<void> {
   checkLocationsVisible('add', env);
   checkLocationsStatus('add', image);
+  const validation = validationData(image, [value]);
   // LOC-INDEX-LEADING-ZERO-400, LOC-ADD-INDEX-PAST-END-400: an RFC 6901 index no greater than the
   // list's length, or '-' (Glance accepts leading zeros and appends past the end: DEVIATIONS.md).
   const index = position === '-' ? image.locations.length : arrayIndex(position);
@@ -234,7 +293,7 @@ async function addLocation(image: ImageRecord, position: string, value: ImageLoc
   const size = await checkNewLocation(value.url, image.locations, env);
   // LOC-ADD-INDEX-INSERTS: a numeric position inserts there (RFC 6902 §4.1).
   image.locations.splice(index, 0, { url: value.url, metadata: value.metadata });
-  activateIfQueued(image, size);
+  activateIfQueued(image, size, validation);
 }
 
 function removeLocation(image: ImageRecord, position: string, env: PatchEnvironment): void {
@@ -288,8 +347,8 @@ async function applyOperation(image: ImageRecord, operation: PatchOperation, env
   const { op, path, value } = operation;
   const root = path[0];
   if (root === 'locations') {
-    if (op === 'replace') return replaceLocations(image, value as ImageLocation[], env);
-    if (op === 'add') return addLocation(image, path[1], value as ImageLocation, env);
+    if (op === 'replace') return replaceLocations(image, value as LocationValue[], env);
+    if (op === 'add') return addLocation(image, path[1], value as LocationValue, env);
     return removeLocation(image, path[1], env);
   }
   const isAttribute = SETTABLE.has(root);

@@ -220,3 +220,38 @@ test.describe('applyPatch: other properties', () => {
     expect(await apply(image(), [{ op: 'remove', path: '/name' }])).toBe('403 Access was denied to this resource.');
   });
 });
+
+test.describe('validation_data on location add/replace (Glance _validate_validation_data, Tempest ImageLocationsTest)', () => {
+  const vouched = { checksum: '1'.repeat(32), os_hash_value: 'deadbeef'.repeat(16), os_hash_algo: 'sha512' };
+  const add = (validation: Record<string, string>) => ({
+    op: 'add', path: '/locations/-', value: { url: GOOD, metadata: {}, validation_data: validation },
+  });
+
+  test('a queued image takes the vouched values, and the stored location drops them', async () => {
+    const target = image();
+    expect(await apply(target, [add(vouched)])).toBe('ok');
+    expect(target).toMatchObject({ status: 'active', size: 32, ...vouched, locations: [{ url: GOOD, metadata: {} }] });
+  });
+
+  test('matching values are fine later; different ones, or new ones on an active image, are 409', async () => {
+    const target = image({ status: 'active', size: 32, ...vouched, locations: [{ url: OTHER, metadata: {} }] });
+    expect(await apply(draftOf(target), [add(vouched)])).toBe('ok');
+    expect(await apply(draftOf(target), [add({ ...vouched, checksum: '2'.repeat(32) })])).toBe(
+      '409 checksum is already set with a different value',
+    );
+    const bare = image({ status: 'active', size: 32, locations: [{ url: OTHER, metadata: {} }] });
+    expect(await apply(bare, [add(vouched)])).toBe(
+      "409 New value(s) for checksum, os_hash_value, os_hash_algo may only be provided when image status is 'queued'",
+    );
+  });
+
+  test('malformed or foreign-algorithm values are 409 on a queued image', async () => {
+    expect(await apply(image(), [add({ ...vouched, os_hash_algo: 'sha256' })])).toBe('409 os_hash_algo must be sha512, not sha256');
+    expect(await apply(image(), [add({ ...vouched, checksum: 'z'.repeat(32) })])).toBe(
+      `409 checksum (${'z'.repeat(32)}) is not a valid hexadecimal value`,
+    );
+    expect(await apply(image(), [add({ os_hash_algo: 'sha512', os_hash_value: 'ab' })])).toBe(
+      '409 os_hash_value (ab) is not the correct size for sha512 (should be 64 bytes)',
+    );
+  });
+});
