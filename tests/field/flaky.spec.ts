@@ -36,12 +36,10 @@ test('dropped connections: only requirements whose unrepeatable request was lost
 
   const run = await runSuite({ GLANCE_URL: flaky.url });
   expect(flaky.dropped.length, 'the proxy dropped requests during the run').toBeGreaterThan(5);
-  test
-    .info()
-    .annotations.push({
-      type: 'dropped',
-      description: `${flaky.dropped.length} of ${flaky.count()} requests: ${flaky.dropped.join(', ')}`,
-    });
+  test.info().annotations.push({
+    type: 'dropped',
+    description: `${flaky.dropped.length} of ${flaky.count()} requests: ${flaky.dropped.join(', ')}`,
+  });
 
   const before = verdictsOf(clean.report);
   const changed = run.report!.requirements.filter((r) => r.verdict !== before[r.id]);
@@ -49,6 +47,7 @@ test('dropped connections: only requirements whose unrepeatable request was lost
     expect(r.verdict, `${r.id} changed from ${before[r.id]}`).toBe('error');
     expect(lostRequest(r), `${r.id}: an error without a lost request in its evidence`).toBe(true);
   }
+  test.info().annotations.push({ type: 'changed', description: changed.map((r) => r.id).join(', ') || 'none' });
   expect(Object.keys(verdictsOf(run.report)).sort()).toEqual(Object.keys(before).sort());
   // The retried GETs and DELETEs kept most requirements judged.
   expect(changed.length).toBeLessThan(flaky.dropped.length);
@@ -59,4 +58,25 @@ test('dropped connections: only requirements whose unrepeatable request was lost
     (r) => r.json() as Promise<{ images: unknown[] }>,
   );
   expect(left.images, 'images left on the target').toEqual([]);
+});
+
+test('images the target refuses to delete: verdicts unchanged, a cleanup note per test, exit 2 naming them', async () => {
+  const stubborn = await startDroppingProxy(reference.url, Number.MAX_SAFE_INTEGER, (method, path) =>
+    method === 'DELETE' && path.startsWith('/v2/images/') ? 403 : undefined,
+  );
+  try {
+    const run = await runSuite({ GLANCE_URL: stubborn.url }, ['--grep', '@DISCOVERY-VERSIONS|@RANGE-SINGLE-206']);
+    expect(run.exitCode, run.output.slice(-3000)).toBe(2);
+    expect(run.report!.summary.pass).toBe(run.report!.summary.total);
+    expect(run.report!.cleanup.length).toBeGreaterThan(0);
+    const line = run.output.split('\n').find((l) => l.includes('the final sweep could not delete'));
+    expect(line, run.output.slice(-3000)).toMatch(/could not delete \d+ image\(s\): [0-9a-f-]{36} \(403\)/);
+    expect(line).toContain(`npm run cleanup -- --run ${run.report!.run.id}`);
+  } finally {
+    await stubborn.close();
+    const left = await fetch(`${reference.url}/v2/images?limit=100`).then(
+      (r) => r.json() as Promise<{ images: Array<{ id: string }> }>,
+    );
+    for (const image of left.images) await fetch(`${reference.url}/v2/images/${image.id}`, { method: 'DELETE' });
+  }
 });

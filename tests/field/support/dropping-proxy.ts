@@ -14,7 +14,12 @@ export interface DroppingProxy {
  * A reverse proxy that resets the connection of every `every`-th request before any answer, the way a load
  * balancer drops a stale keep-alive connection; everything else streams through both ways (held-open uploads too).
  */
-export async function startDroppingProxy(upstream: string, every: number): Promise<DroppingProxy> {
+export async function startDroppingProxy(
+  upstream: string,
+  every: number,
+  /** A status to answer instead of the upstream, e.g. to refuse every DELETE. */
+  refuse?: (method: string, path: string) => number | undefined,
+): Promise<DroppingProxy> {
   const target = new URL(upstream);
   const dropped: string[] = [];
   let seen = 0;
@@ -23,6 +28,12 @@ export async function startDroppingProxy(upstream: string, every: number): Promi
     if (seen % every === 0) {
       dropped.push(`${req.method} ${req.url}`);
       req.socket.resetAndDestroy();
+      return;
+    }
+    const refusal = refuse?.(req.method ?? 'GET', req.url ?? '/');
+    if (refusal) {
+      req.resume();
+      res.writeHead(refusal, { 'content-type': 'text/plain' }).end('refused by the test proxy');
       return;
     }
     const out = http.request(
