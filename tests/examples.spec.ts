@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,9 +46,13 @@ interface Step {
   env: NodeJS.ProcessEnv;
 }
 
-function runShell(step: Step): { status: number; output: string } {
-  const r = spawnSync('bash', ['-e', '-c', step.shell], { cwd: step.cwd, env: step.env, encoding: 'utf8' });
-  return { status: r.status ?? -1, output: `$ ${step.shell}\n${r.stdout}${r.stderr}` };
+/** One command through bash -e, asynchronously: the Zuul case serves the target from this process. */
+function runShell(step: Step): Promise<{ status: number; output: string }> {
+  const child = spawn('bash', ['-e', '-c', step.shell], { cwd: step.cwd, env: step.env });
+  let output = `$ ${step.shell}\n`;
+  child.stdout.on('data', (d: Buffer) => (output += d));
+  child.stderr.on('data', (d: Buffer) => (output += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ status: code ?? -1, output })));
 }
 
 const workspace = (name: string) => fs.mkdtempSync(path.join(scratch, `${name}-`));
@@ -113,7 +117,7 @@ test('examples/github-actions.yml: shard jobs, artifacts, the merge job and its 
       if (failed && !(step.if && expand(step.if, ctx) === 'true')) continue;
       const w = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v), ctx)]));
       if (step.run) {
-        const r = runShell({ shell: expand(step.run, ctx), cwd: dir, env });
+        const r = await runShell({ shell: expand(step.run, ctx), cwd: dir, env });
         log.push(r.output);
         failed ||= r.status !== 0;
       } else if (step.uses?.startsWith('actions/upload-artifact@')) {
@@ -200,7 +204,7 @@ test('examples/gitlab-ci.yml: parallel shard jobs, their artifacts, the verdict 
         let output = '';
         let status = 0;
         for (const line of job.script) {
-          const r = runShell({ shell: line, cwd: dir, env });
+          const r = await runShell({ shell: line, cwd: dir, env });
           output += r.output;
           status = r.status;
           if (status !== 0) break;
@@ -261,7 +265,11 @@ test('examples/zuul: the job runs its playbook; the suite judges the Glance the 
     for (const task of play.tasks) {
       expect(task.shell, task.name).toBeDefined();
       const env = { ...baseEnv(), ...(task.environment ? lookup(task.environment) : {}) };
-      const r = runShell({ shell: render(task.shell!), cwd: task.args?.chdir ? render(task.args.chdir) : home, env });
+      const r = await runShell({
+        shell: render(task.shell!),
+        cwd: task.args?.chdir ? render(task.args.chdir) : home,
+        env,
+      });
       output += r.output;
       expect(r.status, output.slice(-4000)).toBe(0);
     }
