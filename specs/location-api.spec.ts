@@ -11,7 +11,7 @@ import type { GlanceClient, ImageRecord } from '../harness/glance-client';
 
 /** Long enough for Glance's location_import task (a few seconds on 30.0). */
 const IMPORT_WAIT_MS = 30_000;
-const POLL_MS = 100;
+const POLL_MS = 250;
 /** Statuses of a location import still under way. */
 const IMPORTING = new Set(['queued', 'importing']);
 
