@@ -60,21 +60,31 @@ export function buildRouter(): Router<Handler> {
     .add('DELETE', '/v2/metadefs/namespaces/:namespace', metadefs.deleteNamespace)
     .add('GET', '/v2/metadefs/namespaces/:namespace/properties', metadefs.listProperties)
     .add('POST', '/v2/metadefs/namespaces/:namespace/properties', metadefs.createProperty)
-    .add('DELETE', '/v2/metadefs/namespaces/:namespace/properties',
-      metadefs.clearNamespacePart('properties', 'remove_metadef_property'))
+    .add(
+      'DELETE',
+      '/v2/metadefs/namespaces/:namespace/properties',
+      metadefs.clearNamespacePart('properties', 'remove_metadef_property'),
+    )
     .add('GET', '/v2/metadefs/namespaces/:namespace/properties/:property', metadefs.showProperty)
     .add('PUT', '/v2/metadefs/namespaces/:namespace/properties/:property', metadefs.updateProperty)
     .add('DELETE', '/v2/metadefs/namespaces/:namespace/properties/:property', metadefs.deleteProperty)
     .add('GET', '/v2/metadefs/namespaces/:namespace/objects', metadefs.listObjects)
     .add('POST', '/v2/metadefs/namespaces/:namespace/objects', metadefs.createObject)
-    .add('DELETE', '/v2/metadefs/namespaces/:namespace/objects',
-      metadefs.clearNamespacePart('objects', 'delete_metadef_object'))
+    .add(
+      'DELETE',
+      '/v2/metadefs/namespaces/:namespace/objects',
+      metadefs.clearNamespacePart('objects', 'delete_metadef_object'),
+    )
     .add('GET', '/v2/metadefs/namespaces/:namespace/objects/:object', metadefs.showObject)
     .add('PUT', '/v2/metadefs/namespaces/:namespace/objects/:object', metadefs.updateObject)
     .add('DELETE', '/v2/metadefs/namespaces/:namespace/objects/:object', metadefs.deleteObject)
     .add('GET', '/v2/metadefs/namespaces/:namespace/tags', metadefs.listTags)
     .add('POST', '/v2/metadefs/namespaces/:namespace/tags', metadefs.createTags)
-    .add('DELETE', '/v2/metadefs/namespaces/:namespace/tags', metadefs.clearNamespacePart('tags', 'delete_metadef_tags'))
+    .add(
+      'DELETE',
+      '/v2/metadefs/namespaces/:namespace/tags',
+      metadefs.clearNamespacePart('tags', 'delete_metadef_tags'),
+    )
     .add('GET', '/v2/metadefs/namespaces/:namespace/tags/:tag', metadefs.showTag)
     .add('POST', '/v2/metadefs/namespaces/:namespace/tags/:tag', metadefs.createTag)
     .add('PUT', '/v2/metadefs/namespaces/:namespace/tags/:tag', metadefs.updateTag)
@@ -91,7 +101,11 @@ async function handle(state: ServerState, router: Router<Handler>, req: Incoming
   if (path === '/healthcheck') return sendText(res, 200, 'OK');
   if (path === '/versions') return sendJson(res, 200, versionsDocument(origin(req)));
   if (path === '/v2') {
-    res.writeHead(302, { Location: `${origin(req)}/v2/`, 'Content-Type': 'text/plain; charset=utf8', 'Content-Length': '0' });
+    res.writeHead(302, {
+      Location: `${origin(req)}/v2/`,
+      'Content-Type': 'text/plain; charset=utf8',
+      'Content-Length': '0',
+    });
     res.end();
     return;
   }

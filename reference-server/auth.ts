@@ -45,7 +45,7 @@ export function authenticator(auth: ResolvedOptions['auth']): Authenticator {
     const challenge = { 'WWW-Authenticate': `Keystone uri="${auth.keystone.authUrl.replace(/\/v3\/?$/, '')}"` };
     return async (req) => {
       const token = presentedToken(req);
-      let context: RequestContext | null = null;
+      let context: RequestContext | null;
       try {
         context = token === undefined ? null : await keystone.validate(token);
       } catch (error) {
@@ -63,7 +63,13 @@ export function authenticator(auth: ResolvedOptions['auth']): Authenticator {
     const entry = tokens.find((t) => t.token === token);
     if (!entry) throw unauthorized();
     const roles = entry.roles.map((role) => role.toLowerCase());
-    return { authenticated: true, isAdmin: roles.includes('admin'), project: entry.project, user: entry.user ?? null, roles };
+    return {
+      authenticated: true,
+      isAdmin: roles.includes('admin'),
+      project: entry.project,
+      user: entry.user ?? null,
+      roles,
+    };
   };
 }
 

@@ -30,7 +30,10 @@ function integer(name: string, text: string, min: number, max: number): number {
 }
 
 function list(name: string, text: string): string[] {
-  const items = text.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`${name} needs at least one value`);
   return items;
 }
@@ -53,7 +56,8 @@ function readTokens(file: string): { tokens: AuthToken[] } {
         t.roles.every((role) => typeof role === 'string') &&
         (t.user === undefined || typeof t.user === 'string'),
     );
-  if (!valid) throw new UsageError(`--auth-file ${file} must hold {"tokens": [{"token", "project", "roles", "user"?}]}`);
+  if (!valid)
+    throw new UsageError(`--auth-file ${file} must hold {"tokens": [{"token", "project", "roles", "user"?}]}`);
   return { tokens: tokens as AuthToken[] };
 }
 
@@ -132,7 +136,9 @@ function keystoneCredentials(
     [username, '--keystone-user or OS_USERNAME'],
     [password, '--keystone-password-file or OS_PASSWORD'],
     [projectName, '--keystone-project or OS_PROJECT_NAME'],
-  ].filter(([value]) => !value).map(([, name]) => name);
+  ]
+    .filter(([value]) => !value)
+    .map(([, name]) => name);
   if (missing.length > 0) throw new UsageError(`--keystone needs service credentials: ${missing.join(', ')}`);
   return {
     authUrl: url,

@@ -69,11 +69,9 @@ export function httpErrorWithDetail(status: number, detail: string, headers?: Re
 }
 
 export function methodNotAllowed(method: string, allow: string[]): HttpError {
-  return new HttpError(
-    405,
-    (esc) => `The method ${esc(method)} is not allowed for this resource. <br /><br />\n`,
-    { Allow: allow.join(', ') },
-  );
+  return new HttpError(405, (esc) => `The method ${esc(method)} is not allowed for this resource. <br /><br />\n`, {
+    Allow: allow.join(', '),
+  });
 }
 
 export function unsupportedMediaType(contentType: string, headers?: Record<string, string>): HttpError {

@@ -20,12 +20,30 @@ export interface ImageQuery {
   marker: string | null;
 }
 
-const SORT_KEYS = ['name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at'] as const;
+const SORT_KEYS = [
+  'name',
+  'status',
+  'container_format',
+  'disk_format',
+  'size',
+  'id',
+  'created_at',
+  'updated_at',
+] as const;
 const DEFAULT_LIMIT = 25;
 const MAX_LIMIT = 1000;
 /** Handled apart from the attribute filters. */
 const CONTROL_KEYS = new Set([
-  'limit', 'marker', 'sort_key', 'sort_dir', 'sort', 'member_status', 'visibility', 'os_hidden', 'protected', 'tag',
+  'limit',
+  'marker',
+  'sort_key',
+  'sort_dir',
+  'sort',
+  'member_status',
+  'visibility',
+  'os_hidden',
+  'protected',
+  'tag',
 ]);
 /** Columns Glance lists with `in:`/`eq:` operators. */
 const LIST_COLUMNS = new Set(['name', 'id', 'status', 'container_format', 'disk_format']);
@@ -60,10 +78,13 @@ function sortDir(dir: string): 'asc' | 'desc' {
 function sorting(query: URLSearchParams): Array<[SortKey, 'asc' | 'desc']> {
   if (query.has('sort')) {
     if (query.has('sort_key') || query.has('sort_dir')) throw bad('Old and new sorting syntax cannot be combined');
-    return (query.get('sort') ?? '').trim().split(',').map((part) => {
-      const [key, dir] = part.split(/:(.*)/s);
-      return [sortKey(key.trim()), sortDir((dir ?? '').trim() || 'desc')];
-    });
+    return (query.get('sort') ?? '')
+      .trim()
+      .split(',')
+      .map((part) => {
+        const [key, dir] = part.split(/:(.*)/s);
+        return [sortKey(key.trim()), sortDir((dir ?? '').trim() || 'desc')];
+      });
   }
   const keys = query.getAll('sort_key').map((key) => sortKey(key.trim()));
   const dirs = query.getAll('sort_dir').map((dir) => sortDir(dir.trim()));
@@ -124,8 +145,12 @@ function dateFilter(key: 'created_at' | 'updated_at', value: string): ImageFilte
   // Glance keeps whole seconds in what it shows; compare on those.
   const seconds = (image: ImageRecord) => Math.floor(image[key].getTime() / 1000) * 1000;
   const compare: Record<string, (x: number) => boolean> = {
-    gt: (x) => x > threshold, gte: (x) => x >= threshold, lt: (x) => x < threshold,
-    lte: (x) => x <= threshold, eq: (x) => x === threshold, neq: (x) => x !== threshold,
+    gt: (x) => x > threshold,
+    gte: (x) => x >= threshold,
+    lt: (x) => x < threshold,
+    lte: (x) => x <= threshold,
+    eq: (x) => x === threshold,
+    neq: (x) => x !== threshold,
   };
   if (!Object.hasOwn(compare, operator)) throw bad('Unable to filter on a unknown operator.');
   return (image) => compare[operator](seconds(image));

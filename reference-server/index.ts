@@ -32,11 +32,16 @@ function answerUnparsable(error: NodeJS.ErrnoException & { reason?: unknown }, s
     return;
   }
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const why = status === 431 ? 'Request header fields are too large.' : status === 408 ? 'The request was not received in time.'
-    : `The request could not be parsed${typeof error.reason === 'string' ? `: ${error.reason}` : ''}.`;
+  const why =
+    status === 431
+      ? 'Request header fields are too large.'
+      : status === 408
+        ? 'The request was not received in time.'
+        : `The request could not be parsed${typeof error.reason === 'string' ? `: ${error.reason}` : ''}.`;
   const title = reasonPhrase(status);
   const body = `${status} ${title}\n\n${why}`;
-  socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const head = `HTTP/1.1 ${status} ${title}\r\nContent-Type: text/plain; charset=UTF-8\r\n`;
+  socket.end(`${head}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {

@@ -104,7 +104,10 @@ export async function runLocationImport(
   try {
     await addLocation(env, image, url);
     if (validation.os_hash_algo !== undefined && validation.os_hash_value !== undefined) {
-      await verifyAndActivate(env, image, url, { os_hash_algo: validation.os_hash_algo, os_hash_value: validation.os_hash_value });
+      await verifyAndActivate(env, image, url, {
+        os_hash_algo: validation.os_hash_algo,
+        os_hash_value: validation.os_hash_value,
+      });
     } else {
       await activateThenHash(env, image, url);
     }

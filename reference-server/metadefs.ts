@@ -108,7 +108,11 @@ function fromFile(file: NamespaceFile, loadedAt: Date): NamespaceRecord {
 
 export function associationView(association: AssociationRecord): JsonObject {
   return {
-    ...defined({ name: association.name, prefix: association.prefix, properties_target: association.properties_target }),
+    ...defined({
+      name: association.name,
+      prefix: association.prefix,
+      properties_target: association.properties_target,
+    }),
     ...stamps(association),
   };
 }

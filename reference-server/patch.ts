@@ -280,7 +280,12 @@ function arrayIndex(token: string): number | null {
   return /^(0|[1-9][0-9]*)$/.test(token) ? Number(token) : null;
 }
 
-async function addLocation(image: ImageRecord, position: string, value: LocationValue, env: PatchEnvironment): Promise<void> {
+async function addLocation(
+  image: ImageRecord,
+  position: string,
+  value: LocationValue,
+  env: PatchEnvironment,
+): Promise<void> {
   checkLocationsVisible('add', env);
   checkLocationsStatus('add', image);
   const validation = validationData(image, [value]);
@@ -368,7 +373,11 @@ async function applyOperation(image: ImageRecord, operation: PatchOperation, env
 }
 
 /** Applies `operations` in order to `draft`; throws the first failure's HttpError. */
-export async function applyPatch(draft: ImageRecord, operations: PatchOperation[], env: PatchEnvironment): Promise<void> {
+export async function applyPatch(
+  draft: ImageRecord,
+  operations: PatchOperation[],
+  env: PatchEnvironment,
+): Promise<void> {
   for (const operation of operations) await applyOperation(draft, operation, env);
 }
 

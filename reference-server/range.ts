@@ -8,14 +8,10 @@
  */
 
 /** One element of an RFC 7233 byte-range-set. */
-export type ByteRangeSpec =
-  | { kind: 'from'; first: number; last: number | null }
-  | { kind: 'suffix'; length: number };
+export type ByteRangeSpec = { kind: 'from'; first: number; last: number | null } | { kind: 'suffix'; length: number };
 
 export type RangeDecision =
-  | { kind: 'full' }
-  | { kind: 'partial'; first: number; last: number }
-  | { kind: 'unsatisfiable'; message: string };
+  { kind: 'full' } | { kind: 'partial'; first: number; last: number } | { kind: 'unsatisfiable'; message: string };
 
 export interface RangeRequest {
   range?: string;
@@ -137,7 +133,9 @@ export function decideContentRange(value: string, size: number): RangeDecision {
   if (match[3] !== '*' && (length === null || last >= length)) return invalid;
   const stopError: RangeDecision = {
     kind: 'unsatisfiable',
-    message: `Invalid stop position in Content-Range header. The stop position MUST be in the inclusive range [0, ${size - 1}].`,
+    message:
+      'Invalid stop position in Content-Range header. ' +
+      `The stop position MUST be in the inclusive range [0, ${size - 1}].`,
   };
   const startError: RangeDecision = { kind: 'unsatisfiable', message: startMessage('Content-Range', size) };
   // Glance checks the stop first for `/*` and only the start for `/LEN`; the

@@ -74,8 +74,9 @@ function imageProperties(diskFormats: string[], containerFormats: string[]): Sch
           metadata: { type: 'object' },
           validation_data: {
             description:
-              "Values to be used to populate the corresponding image properties. If the image status is not 'queued', " +
-              'values must exactly match those already contained in the image properties.',
+              'Values to be used to populate the corresponding image properties. ' +
+              "If the image status is not 'queued', values must exactly match those already contained in the " +
+              'image properties.',
             type: 'object',
             writeOnly: true,
             additionalProperties: false,
@@ -306,9 +307,14 @@ function tagItem(): Schema {
 const METADEF_SCHEMAS: Record<string, () => Schema> = {
   namespace: () => ({ ...namespaceItem(), definitions: definitionsWithProperty(), required: ['namespace'] }),
   namespaces: () =>
-    collection('namespaces', { ...namespaceItem(), required: ['namespace'] }, { definitions: definitionsWithProperty() }),
+    collection(
+      'namespaces',
+      { ...namespaceItem(), required: ['namespace'] },
+      { definitions: definitionsWithProperty() },
+    ),
   object: () => ({ ...objectItem(), definitions: definitionsWithProperty(), required: ['name'] }),
-  objects: () => collection('objects', { ...objectItem(), required: ['name'] }, { definitions: definitionsWithProperty() }),
+  objects: () =>
+    collection('objects', { ...objectItem(), required: ['name'] }, { definitions: definitionsWithProperty() }),
   property: () => ({
     name: 'property',
     properties: propertyFields(),

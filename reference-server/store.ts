@@ -97,9 +97,7 @@ export class ImageStore {
 
   /** Images visible to the caller, newest first (Glance's default sort). */
   visible(context: RequestContext): ImageRecord[] {
-    return [...this.images.values()]
-      .filter((image) => canSee(image, context))
-      .sort((a, b) => b.sequence - a.sequence);
+    return [...this.images.values()].filter((image) => canSee(image, context)).sort((a, b) => b.sequence - a.sequence);
   }
 
   /** Records that `image` changed. */

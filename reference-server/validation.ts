@@ -47,7 +47,10 @@ function checkSizes(document: Record<string, unknown>): void {
     const value = document[key];
     if (typeof value !== 'number') continue;
     if (!Number.isSafeInteger(value)) {
-      throw httpError(400, `Provided object does not match schema 'image': ${pythonRepr(value)} is not of type 'integer'`);
+      throw httpError(
+        400,
+        `Provided object does not match schema 'image': ${pythonRepr(value)} is not of type 'integer'`,
+      );
     }
     if (value < 0) throw httpError(400, `Invalid value '${value}' for parameter '${key}': Cannot be a negative value.`);
   }

@@ -113,7 +113,8 @@ function run(command: string, args: string[], cwd: string, logFile: string): Pro
   });
 }
 
-const RESULT = /^(?:\{\d+\} )?(?:(setUpClass|tearDownClass) \(([\w.]+)\)|([\w.]+))(?: \[[\d.]+s\])? \.\.\. (ok|FAILED|SKIPPED)(?:: (.*))?$/;
+const RESULT =
+  /^(?:\{\d+\} )?(?:(setUpClass|tearDownClass) \(([\w.]+)\)|([\w.]+))(?: \[[\d.]+s\])? \.\.\. (ok|FAILED|SKIPPED)(?:: (.*))?$/;
 
 /** Each test's line of `tempest run`'s output; a class-level skip or failure stands for its class. */
 export function parseTempestOutput(text: string): TempestTest[] {
@@ -173,7 +174,12 @@ async function main(): Promise<number> {
   const imageUrl = `http://127.0.0.1:${imagePort}`;
   const keystone = await startKeystone({ stateDir, port: keystonePort, imageUrl });
   const http = await serveImage(httpPort);
-  const conf = tempestConf(workspace, keystone.authUrl, keystonePasswords(stateDir).admin, `http://127.0.0.1:${httpPort}/image.img`);
+  const conf = tempestConf(
+    workspace,
+    keystone.authUrl,
+    keystonePasswords(stateDir).admin,
+    `http://127.0.0.1:${httpPort}/image.img`,
+  );
   fs.writeFileSync(path.join(workspace, 'etc', 'tempest.conf'), conf, { mode: 0o600 });
   const runs: TempestRun[] = [];
   try {
@@ -205,7 +211,9 @@ async function main(): Promise<number> {
   for (const result of runs) {
     fs.writeFileSync(path.join(values.out, `tempest-${result.target}.json`), `${JSON.stringify(result, null, 2)}\n`);
     const { pass, skip, fail } = result.totals;
-    process.stdout.write(`${result.target} (${result.version}): ${pass} pass, ${skip} skip, ${fail} fail in ${result.seconds} s\n`);
+    process.stdout.write(
+      `${result.target} (${result.version}): ${pass} pass, ${skip} skip, ${fail} fail in ${result.seconds} s\n`,
+    );
   }
   const [glance, reference] = [runs.find((r) => r.target === 'glance'), runs.find((r) => r.target === 'reference')];
   if (!glance || !reference) return reference && reference.totals.fail > 0 ? 1 : 0;

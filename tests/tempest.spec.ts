@@ -23,7 +23,11 @@ test('the output parser reads tests, class fixtures and skip reasons', () => {
     ].join('\n'),
   );
   expect(tests).toEqual([
-    { id: 'tempest.api.image.v2.admin.test_image_caching.ImageCachingTest.setUpClass', status: 'skip', reason: 'no cache' },
+    {
+      id: 'tempest.api.image.v2.admin.test_image_caching.ImageCachingTest.setUpClass',
+      status: 'skip',
+      reason: 'no cache',
+    },
     { id: 'tempest.api.image.v2.test_images_tags.ImagesTagsTest.test_update_delete_tags_for_image', status: 'pass' },
     { id: 'tempest.api.image.v2.test_versions.VersionsTest.test_list_versions', status: 'fail' },
   ]);
@@ -31,8 +35,11 @@ test('the output parser reads tests, class fixtures and skip reasons', () => {
 
 test('Tempest image v2: the reference server passes what Glance 25.1 passes, test by test', async () => {
   test.setTimeout(900_000);
-  const run = promisify(execFile)('npx', ['tsx', path.join(ROOT, 'scripts', 'tempest.ts'), '--out', OUT,
-    '--state', path.join(STATE_DIR, 'tempest')], { cwd: ROOT, timeout: 840_000, maxBuffer: 16 * 1024 * 1024 });
+  const run = promisify(execFile)(
+    'npx',
+    ['tsx', path.join(ROOT, 'scripts', 'tempest.ts'), '--out', OUT, '--state', path.join(STATE_DIR, 'tempest')],
+    { cwd: ROOT, timeout: 840_000, maxBuffer: 16 * 1024 * 1024 },
+  );
   const { stdout } = await run;
   const read = (target: string) =>
     JSON.parse(fs.readFileSync(path.join(OUT, `tempest-${target}.json`), 'utf8')) as TempestRun;

@@ -50,7 +50,7 @@ function importSource(request: ImportRequest): ImportSource {
   if (request.method === 'glance-direct') return { method: 'glance-direct' };
   const uri = request.uri;
   const text = uri === undefined || uri === null ? 'None' : String(uri);
-  let parsed: URL | null = null;
+  let parsed: URL | null;
   try {
     parsed = typeof uri === 'string' ? new URL(uri) : null;
   } catch {
@@ -72,8 +72,12 @@ export async function importImage(exchange: Exchange): Promise<void> {
     throw httpError(400, `All_stores_must_succeed can only be set with enabled_backends ${String(request.uri)}`);
   }
   const source = importSource(request);
-  const task = state.tasks.create('api_image_import', { image_id: image.id, import_req: request.body, backend: [null] },
-    context, image.id);
+  const task = state.tasks.create(
+    'api_image_import',
+    { image_id: image.id, import_req: request.body, backend: [null] },
+    context,
+    image.id,
+  );
   acquireImportLock(image, task, state.tasks);
   state.store.touch(image);
   sendEmptyAccepted(res);

@@ -37,10 +37,7 @@ function checkHashingData(validation: ValidationData): void {
   const algo = validation.os_hash_algo ?? DEFAULT_HASH_ALGO;
   const want = HASH_DIGEST_BYTES[algo];
   if (value.replace(/\s/g, '').length / 2 !== want) {
-    throw httpError(
-      400,
-      `os_hash_value: (${value}) is not the correct size for (${algo}) (should be (${want}) bytes)`,
-    );
+    throw httpError(400, `os_hash_value: (${value}) is not the correct size for (${algo}) (should be (${want}) bytes)`);
   }
 }
 
@@ -55,7 +52,8 @@ export async function addImageLocation(exchange: Exchange): Promise<void> {
   validateAddLocation(body); // LOCATIONS-API-ADD-INVALID-400
   const { url, validation_data: validation = {} } = body as { url: string; validation_data?: ValidationData };
   const image = state.store.get(params.id, context);
-  if (image.status !== 'queued') { // LOCATIONS-API-ADD-NOT-QUEUED-409
+  if (image.status !== 'queued') {
+    // LOCATIONS-API-ADD-NOT-QUEUED-409
     throw httpError(409, `It's not allowed to add locations if image status is ${image.status}.`);
   }
   enforce(context, 'add_image_location', image);
@@ -63,8 +61,12 @@ export async function addImageLocation(exchange: Exchange): Promise<void> {
     throw httpError(403, 'http store must be enabled to use location API by normal user.');
   }
   checkHashingData(validation); // LOCATIONS-API-ADD-INVALID-400
-  const task = state.tasks.create('location_import', { image_id: image.id, loc_url: url, validation_data: validation },
-    context, image.id);
+  const task = state.tasks.create(
+    'location_import',
+    { image_id: image.id, loc_url: url, validation_data: validation },
+    context,
+    image.id,
+  );
   acquireImportLock(image, task, state.tasks);
   state.store.touch(image);
   sendEmptyAccepted(res); // LOCATIONS-API-ADD-QUEUED-202
@@ -77,5 +79,9 @@ export function listImageLocations(exchange: Exchange): void {
   const { res, params, context, state } = exchange;
   const image = state.store.get(params.id, context);
   enforce(context, 'fetch_image_location', image);
-  sendJson(res, 200, image.locations.map(({ url, metadata }) => ({ url, metadata })));
+  sendJson(
+    res,
+    200,
+    image.locations.map(({ url, metadata }) => ({ url, metadata })),
+  );
 }

@@ -13,11 +13,32 @@ import type { Exchange } from './exchange';
 /** Clients may not send these at all (Glance's request deserializer). */
 const DISALLOWED = ['direct_url', 'self', 'file', 'schema', 'stores'];
 /** Glance's image factory refuses these as read-only… */
-const READ_ONLY = ['created_at', 'updated_at', 'status', 'checksum', 'os_hash_algo', 'os_hash_value', 'size', 'virtual_size'];
+const READ_ONLY = [
+  'created_at',
+  'updated_at',
+  'status',
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
+  'size',
+  'virtual_size',
+];
 /** …and these as reserved. */
 const RESERVED = ['owner', 'locations', 'deleted', 'deleted_at'];
 
-const BASE_KEYS = ['id', 'name', 'visibility', 'protected', 'os_hidden', 'min_ram', 'min_disk', 'owner', 'disk_format', 'container_format', 'tags'];
+const BASE_KEYS = [
+  'id',
+  'name',
+  'visibility',
+  'protected',
+  'os_hidden',
+  'min_ram',
+  'min_disk',
+  'owner',
+  'disk_format',
+  'container_format',
+  'tags',
+];
 
 const PATCH_ATTEMPTS = 3;
 
@@ -121,7 +142,8 @@ export function listImages(exchange: Exchange): void {
     first: first ? `/v2/images?${first}` : '/v2/images',
     schema: '/v2/schemas/images',
   };
-  if (page.length > 0 && page.length === limit) body.next = `/v2/images?${singleValued(query, page[page.length - 1].id)}`;
+  if (page.length > 0 && page.length === limit)
+    body.next = `/v2/images?${singleValued(query, page[page.length - 1].id)}`;
   sendJson(res, 200, body, {}, false);
 }
 

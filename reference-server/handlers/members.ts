@@ -1,7 +1,15 @@
 /** /v2/images/{id}/members and /v2/images/{id}/members/{member_id}. */
 import { httpError, parentImageNotFound } from '../errors';
 import { readJson, sendJson, sendNoData } from '../http';
-import { addMember, findMember, MEMBER_STATUSES, memberView, removeMember, setMemberStatus, visibleMembers } from '../members';
+import {
+  addMember,
+  findMember,
+  MEMBER_STATUSES,
+  memberView,
+  removeMember,
+  setMemberStatus,
+  visibleMembers,
+} from '../members';
 import type { MemberStatus } from '../store';
 import type { Exchange } from './exchange';
 

@@ -5,14 +5,7 @@
  */
 import { httpError } from '../errors';
 import { readJson, sendJson, sendNoContent } from '../http';
-import {
-  associationView,
-  objectView,
-  propertyView,
-  tagView,
-  type JsonObject,
-  type NamespaceRecord,
-} from '../metadefs';
+import { associationView, objectView, propertyView, tagView, type JsonObject, type NamespaceRecord } from '../metadefs';
 import { policyRefusal } from '../policy';
 import { documentValidator } from '../validation';
 import type { Exchange } from './exchange';
@@ -44,13 +37,21 @@ const tagsOf = (namespace: NamespaceRecord): JsonObject[] =>
 export function listNamespaces(exchange: Exchange): void {
   const { query, context, state } = exchange;
   const types = query.get('resource_types');
-  const resourceTypes = types === null ? [] : types.split(',').map((type) => type.trim()).filter(Boolean);
+  const resourceTypes =
+    types === null
+      ? []
+      : types
+          .split(',')
+          .map((type) => type.trim())
+          .filter(Boolean);
   const visibility = query.get('visibility');
-  const selected = state.metadefs.visible(context).filter(
-    (namespace) =>
-      (resourceTypes.length === 0 || namespace.associations.some((a) => resourceTypes.includes(a.name))) &&
-      (visibility === null || namespace.visibility === visibility),
-  );
+  const selected = state.metadefs
+    .visible(context)
+    .filter(
+      (namespace) =>
+        (resourceTypes.length === 0 || namespace.associations.some((a) => resourceTypes.includes(a.name))) &&
+        (visibility === null || namespace.visibility === visibility),
+    );
   send(exchange, {
     namespaces: selected.map((namespace) => ({ ...state.metadefs.summary(namespace), ...links(namespace) })),
     schema: '/v2/schemas/metadefs/namespaces',
@@ -200,7 +201,11 @@ export async function createNamespace(exchange: Exchange): Promise<void> {
   const now = new Date();
   const associations = (Array.isArray(fields.resource_type_associations) ? fields.resource_type_associations : [])
     .filter((a): a is JsonObject => typeof a === 'object' && a !== null && !Array.isArray(a))
-    .map((a) => ({ ...(a as { name: string; prefix?: string; properties_target?: string }), created_at: now, updated_at: now }));
+    .map((a) => ({
+      ...(a as { name: string; prefix?: string; properties_target?: string }),
+      created_at: now,
+      updated_at: now,
+    }));
   const namespace: NamespaceRecord = {
     namespace: fields.namespace as string,
     ...namespaceFields(fields),
@@ -255,7 +260,10 @@ export function clearNamespacePart(part: 'objects' | 'properties' | 'tags', rule
 
 function uniqueObjectName(namespace: NamespaceRecord, name: string, except?: unknown): void {
   if (namespace.objects.some((object) => object.fields.name === name && object !== except)) {
-    throw httpError(409, `A metadata definition object with name=${name} already exists in namespace=${namespace.namespace}.`);
+    throw httpError(
+      409,
+      `A metadata definition object with name=${name} already exists in namespace=${namespace.namespace}.`,
+    );
   }
 }
 
@@ -292,12 +300,17 @@ export function deleteObject(exchange: Exchange): void {
 /** Glance stores a created property as name, type, title, then the rest of what was sent. */
 function propertyDefinition(fields: JsonObject): JsonObject {
   const { name, type, title, ...rest } = fields;
-  return Object.fromEntries(Object.entries({ name, type, title, ...rest }).filter(([, v]) => v !== undefined)) as JsonObject;
+  return Object.fromEntries(
+    Object.entries({ name, type, title, ...rest }).filter(([, v]) => v !== undefined),
+  ) as JsonObject;
 }
 
 function uniquePropertyName(namespace: NamespaceRecord, name: string, except?: string): void {
   if (name !== except && namespace.properties.has(name)) {
-    throw httpError(409, `A metadata definition property with name=${name} already exists in namespace=${namespace.namespace}.`);
+    throw httpError(
+      409,
+      `A metadata definition property with name=${name} already exists in namespace=${namespace.namespace}.`,
+    );
   }
 }
 
@@ -325,7 +338,8 @@ export async function updateProperty(exchange: Exchange): Promise<void> {
   const record = { definition: propertyDefinition(fields), loaded: false };
   // A rename keeps the property's place in the namespace.
   const entries = [...namespace.properties].map(([name, old]): [string, typeof old] =>
-    name === current ? [fields.name as string, record] : [name, old]);
+    name === current ? [fields.name as string, record] : [name, old],
+  );
   namespace.properties.clear();
   for (const [name, value] of entries) namespace.properties.set(name, value);
   send(exchange, propertyView(record));
@@ -352,11 +366,19 @@ function uniqueTagName(namespace: NamespaceRecord, name: string, except?: unknow
 
 /** POST …/tags: the given tags replace the namespace's (unless `X-Openstack-Append: true`). */
 export async function createTags(exchange: Exchange): Promise<void> {
-  const fields = await body(exchange, documentValidator('tags', {
-    type: 'object',
-    properties: { tags: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } } },
-    required: ['tags'],
-  }));
+  const fields = await body(
+    exchange,
+    documentValidator('tags', {
+      type: 'object',
+      properties: {
+        tags: {
+          type: 'array',
+          items: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+        },
+      },
+      required: ['tags'],
+    }),
+  );
   const namespace = namespaceOf(exchange);
   admin(exchange, 'add_metadef_tags');
   const append = String(exchange.req.headers['x-openstack-append']).toLowerCase() === 'true';

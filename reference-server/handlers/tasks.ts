@@ -18,7 +18,11 @@ export function showTask(exchange: Exchange): void {
 export function listTasks(exchange: Exchange): void {
   const { res, context, state } = exchange;
   tasksApiAccess(exchange);
-  sendJson(res, 200, { tasks: state.tasks.visible(context).map(taskStubView), first: '/v2/tasks', schema: '/v2/schemas/tasks' });
+  sendJson(res, 200, {
+    tasks: state.tasks.visible(context).map(taskStubView),
+    first: '/v2/tasks',
+    schema: '/v2/schemas/tasks',
+  });
 }
 
 /** Since API 2.12: the tasks that worked on an image; 404 for an image the caller cannot see. */

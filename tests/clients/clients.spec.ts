@@ -50,7 +50,12 @@ async function clientOutcomes(endpoint: string, identity: Record<string, string>
 
 test('glanceclient and openstacksdk: every call ends the same on the reference server and on Glance 25.1', async () => {
   test.setTimeout(600_000);
-  const glance = await startGlance({ stateDir: STATE, auth: 'keystone', port: await freePort(), keystonePort: await freePort() });
+  const glance = await startGlance({
+    stateDir: STATE,
+    auth: 'keystone',
+    port: await freePort(),
+    keystonePort: await freePort(),
+  });
   const keystone = glance.keystone!;
   let onGlance: Outcomes;
   let onReference: Outcomes;

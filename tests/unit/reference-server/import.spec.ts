@@ -58,7 +58,11 @@ async function lastTask(id: string): Promise<Json | undefined> {
 
 test('info: import methods, no stores without multistore, empty usage', async () => {
   expect(await (await call('GET', '/v2/info/import')).json()).toEqual({
-    'import-methods': { description: 'Import methods available.', type: 'array', value: ['glance-direct', 'web-download'] },
+    'import-methods': {
+      description: 'Import methods available.',
+      type: 'array',
+      value: ['glance-direct', 'web-download'],
+    },
   });
   for (const path of ['/v2/info/stores', '/v2/info/stores/detail']) {
     await expectError(await call('GET', path), 404, 'Multi backend is not supported at this site.');
@@ -76,22 +80,36 @@ test('member and task schemas are served', async () => {
 
 test('web-download: 202, then active with size, checksum, hash and the bytes; the task succeeds', async () => {
   const id = await createImage();
-  const res = await call('POST', `/v2/images/${id}/import`, { method: { name: 'web-download', uri: `${base}/32b.bin` } });
+  const res = await call('POST', `/v2/images/${id}/import`, {
+    method: { name: 'web-download', uri: `${base}/32b.bin` },
+  });
   expect(res.status).toBe(202);
   expect(await res.text()).toBe('');
   await expect.poll(async () => (await show(id)).status).toBe('active');
   expect(await show(id)).toMatchObject({
-    size: 32, virtual_size: 32, checksum: MD5, os_hash_algo: 'sha512', os_hash_value: SHA512,
-    os_glance_importing_to_stores: '', os_glance_failed_import: '',
+    size: 32,
+    virtual_size: 32,
+    checksum: MD5,
+    os_hash_algo: 'sha512',
+    os_hash_value: SHA512,
+    os_glance_importing_to_stores: '',
+    os_glance_failed_import: '',
   });
   expect(await show(id)).not.toHaveProperty('os_glance_import_task');
   expect(await (await fetch(`${server.url}/v2/images/${id}/file`)).text()).toBe(DATA);
   expect(await lastTask(id)).toMatchObject({
-    type: 'api_image_import', status: 'success', result: { image_id: id }, message: 'Copied 0 MiB', deleted: false,
+    type: 'api_image_import',
+    status: 'success',
+    result: { image_id: id },
+    message: 'Copied 0 MiB',
+    deleted: false,
     input: { image_id: id, import_req: { method: { name: 'web-download', uri: `${base}/32b.bin` } }, backend: [null] },
   });
-  await expectError(await call('POST', `/v2/images/${id}/import`, { method: { name: 'web-download', uri: base } }), 409,
-    'Image with status active cannot be target for import');
+  await expectError(
+    await call('POST', `/v2/images/${id}/import`, { method: { name: 'web-download', uri: base } }),
+    409,
+    'Image with status active cannot be target for import',
+  );
   const task = (await lastTask(id)) as Json;
   const shown = await call('GET', `/v2/tasks/${task.id as string}`);
   expect(await shown.json()).toMatchObject({ id: task.id, status: 'success', self: `/v2/tasks/${task.id as string}` });
@@ -101,7 +119,9 @@ test('web-download: 202, then active with size, checksum, hash and the bytes; th
 
 test('web-download from a URL that fails: the image goes back to queued, the task fails', async () => {
   const id = await createImage();
-  const res = await call('POST', `/v2/images/${id}/import`, { method: { name: 'web-download', uri: `${base}/missing` } });
+  const res = await call('POST', `/v2/images/${id}/import`, {
+    method: { name: 'web-download', uri: `${base}/missing` },
+  });
   expect(res.status).toBe(202);
   await expect.poll(async () => (await lastTask(id))?.status).toBe('failure');
   expect(await lastTask(id)).toMatchObject({ message: 'Task failed due to Internal Error', result: null });
@@ -118,28 +138,43 @@ test('import refusals in Glance 25.1 order and words', async () => {
     [{ method: { name: 'web-download' }, all_stores: 'x' }, 400, "'all_stores' must be boolean value only"],
     [{ method: { name: 'glance-direct' } }, 409, "Image needs to be staged before 'glance-direct' method can be used"],
     [{ method: { name: 'web-download' } }, 400, 'URI for web-download does not pass filtering: None'],
-    [{ method: { name: 'web-download', uri: 'ftp://x/y' } }, 400, 'URI for web-download does not pass filtering: ftp://x/y'],
-    [{ method: { name: 'web-download', uri: `${base}/32b.bin` }, all_stores_must_succeed: false }, 400,
-      `All_stores_must_succeed can only be set with enabled_backends ${base}/32b.bin`],
+    [
+      { method: { name: 'web-download', uri: 'ftp://x/y' } },
+      400,
+      'URI for web-download does not pass filtering: ftp://x/y',
+    ],
+    [
+      { method: { name: 'web-download', uri: `${base}/32b.bin` }, all_stores_must_succeed: false },
+      400,
+      `All_stores_must_succeed can only be set with enabled_backends ${base}/32b.bin`,
+    ],
   ];
   for (const [body, status, message] of cases) {
     await expectError(await call('POST', `/v2/images/${id}/import`, body), status, message);
   }
   const bare = await createImage({});
-  await expectError(await call('POST', `/v2/images/${bare}/import`, { method: { name: 'web-download', uri: base } }), 409,
-    "'container_format' needs to be set before import");
+  await expectError(
+    await call('POST', `/v2/images/${bare}/import`, { method: { name: 'web-download', uri: base } }),
+    409,
+    "'container_format' needs to be set before import",
+  );
   expect((await show(id)).status).toBe('queued');
 });
 
 test('glance-direct: staged bytes (size shown while uploading) become the image data', async () => {
   const id = await createImage();
   const staged = await fetch(`${server.url}/v2/images/${id}/stage`, {
-    method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: DATA,
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/octet-stream' },
+    body: DATA,
   });
   expect(staged.status).toBe(204);
   expect(await show(id)).toMatchObject({ status: 'uploading', size: 32, checksum: null });
-  await expectError(await call('POST', `/v2/images/${id}/import`, { method: { name: 'web-download', uri: base } }), 409,
-    "Image needs to be in 'queued' state to use 'web-download' method");
+  await expectError(
+    await call('POST', `/v2/images/${id}/import`, { method: { name: 'web-download', uri: base } }),
+    409,
+    "Image needs to be in 'queued' state to use 'web-download' method",
+  );
   expect((await call('POST', `/v2/images/${id}/import`, { method: { name: 'glance-direct' } })).status).toBe(202);
   await expect.poll(async () => (await show(id)).status).toBe('active');
   expect(await show(id)).toMatchObject({ size: 32, checksum: MD5, os_hash_value: SHA512 });

@@ -33,7 +33,9 @@ test.beforeAll(async () => {
     void (async () => {
       if (req.url !== '/v3/auth/tokens') return res.writeHead(404).end();
       if (req.method === 'POST') {
-        const body = JSON.parse(await readBody(req)) as { auth: { identity: { password: { user: { password: string } } } } };
+        const body = JSON.parse(await readBody(req)) as {
+          auth: { identity: { password: { user: { password: string } } } };
+        };
         serviceLogins += 1;
         if (body.auth.identity.password.user.password !== 'service-secret') return res.writeHead(401).end();
         return res.writeHead(201, { 'X-Subject-Token': SERVICE_TOKEN, 'Content-Type': 'application/json' }).end('{}');
@@ -55,7 +57,14 @@ test.beforeAll(async () => {
   keystoneUrl = `http://127.0.0.1:${(keystone.address() as AddressInfo).port}`;
   server = await startReferenceServer({
     port: 0,
-    auth: { keystone: { authUrl: `${keystoneUrl}/v3`, username: 'glance', password: 'service-secret', projectName: 'service' } },
+    auth: {
+      keystone: {
+        authUrl: `${keystoneUrl}/v3`,
+        username: 'glance',
+        password: 'service-secret',
+        projectName: 'service',
+      },
+    },
   });
 });
 
@@ -68,7 +77,11 @@ function call(token: string | undefined, method: string, path: string, body?: un
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token) headers['X-Auth-Token'] = token;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  return fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 test('tokens are validated with Keystone; owner, visibility and admin follow the token', async () => {
@@ -97,7 +110,9 @@ test('Keystone out of reach: 503 in keystonemiddleware words', async () => {
     auth: { keystone: { authUrl: 'http://127.0.0.1:9/v3', username: 'glance', password: 'x', projectName: 'service' } },
   });
   try {
-    const res = await fetch(`${orphan.url}/v2/images`, { headers: { 'X-Auth-Token': 'token-a', Accept: 'application/json' } });
+    const res = await fetch(`${orphan.url}/v2/images`, {
+      headers: { 'X-Auth-Token': 'token-a', Accept: 'application/json' },
+    });
     expect(res.status).toBe(503);
     expect(((await res.json()) as { message: string }).message).toContain('The server is currently unavailable.');
   } finally {

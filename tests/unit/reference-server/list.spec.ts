@@ -5,7 +5,12 @@ let server: ReferenceServer;
 const ids: Record<string, string> = {};
 
 /** Name → bytes uploaded (null: left queued). */
-const IMAGES: Array<[string, string | null]> = [['c', 'x'.repeat(30)], ['a', 'x'.repeat(10)], ['b', null], ['d', 'x'.repeat(20)]];
+const IMAGES: Array<[string, string | null]> = [
+  ['c', 'x'.repeat(30)],
+  ['a', 'x'.repeat(10)],
+  ['b', null],
+  ['d', 'x'.repeat(20)],
+];
 
 test.beforeAll(async () => {
   server = await startReferenceServer({ port: 0 });
@@ -18,7 +23,9 @@ test.beforeAll(async () => {
     ids[name] = ((await res.json()) as { id: string }).id;
     if (data === null) continue;
     await fetch(`${server.url}/v2/images/${ids[name]}/file`, {
-      method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: data,
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: data,
     });
   }
 });
@@ -79,8 +86,11 @@ test('refusals in Glance 25.1 words', async () => {
     ['created_at=gt:bad', 'Bad "created_at" query filter format. Use ISO 8601 DateTime notation.'],
     ['protected=maybe', "Invalid value 'maybe' for 'protected' filter. Valid values are 'true' or 'false'."],
     ['os_hidden=maybe', "Invalid value 'maybe' for 'os_hidden' filter. Valid values are 'true' or 'false'."],
-    ['sort_key=bogus', 'Invalid sort key: bogus. It must be one of the following: name, status, container_format, ' +
-      'disk_format, size, id, created_at, updated_at.'],
+    [
+      'sort_key=bogus',
+      'Invalid sort key: bogus. It must be one of the following: name, status, container_format, ' +
+        'disk_format, size, id, created_at, updated_at.',
+    ],
     ['sort=name:up', 'Invalid sort direction: up'],
     ['sort=name&sort_key=name', 'Old and new sorting syntax cannot be combined'],
     ['sort_dir=asc&sort_dir=desc', 'Number of sort dirs does not match the number of sort keys'],

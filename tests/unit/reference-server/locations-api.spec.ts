@@ -43,7 +43,11 @@ function call(server: ReferenceServer, method: string, path: string, body?: unkn
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers['X-Auth-Token'] = token;
-  return fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 async function createImage(server: ReferenceServer, token?: string): Promise<string> {
@@ -71,8 +75,17 @@ test('versions document: v2.17 CURRENT in Glance 30.0 order, /v2.17/ routed', as
   const res = await call(open, 'GET', '/versions');
   const { versions } = (await res.json()) as { versions: Array<{ id: string; status: string }> };
   expect(versions.map((v) => `${v.id} ${v.status}`)).toEqual([
-    'v2.15 SUPPORTED', 'v2.9 SUPPORTED', 'v2.17 CURRENT', 'v2.7 SUPPORTED', 'v2.6 SUPPORTED', 'v2.5 SUPPORTED',
-    'v2.4 SUPPORTED', 'v2.3 SUPPORTED', 'v2.2 SUPPORTED', 'v2.1 SUPPORTED', 'v2.0 SUPPORTED',
+    'v2.15 SUPPORTED',
+    'v2.9 SUPPORTED',
+    'v2.17 CURRENT',
+    'v2.7 SUPPORTED',
+    'v2.6 SUPPORTED',
+    'v2.5 SUPPORTED',
+    'v2.4 SUPPORTED',
+    'v2.3 SUPPORTED',
+    'v2.2 SUPPORTED',
+    'v2.1 SUPPORTED',
+    'v2.0 SUPPORTED',
   ]);
   expect((await call(open, 'GET', '/v2.17/images')).status).toBe(200);
   expect((await call(open, 'GET', '/v2.18/images')).status).toBe(300);
@@ -86,7 +99,8 @@ test('POST on a queued image: 202 with an empty body, then active with size, che
   const image = await waitForStatus(open, id, 'active');
   expect(image.size).toBe(DATA.length);
   expect(image.locations).toEqual([{ url: dataUrl, metadata: {} }]);
-  await expect.poll(async () => ((await (await call(open, 'GET', `/v2/images/${id}`)).json()) as Json).os_hash_value)
+  await expect
+    .poll(async () => ((await (await call(open, 'GET', `/v2/images/${id}`)).json()) as Json).os_hash_value)
     .toBe(SHA512);
   const done = (await (await call(open, 'GET', `/v2/images/${id}`)).json()) as Json;
   expect(done).toMatchObject({ checksum: MD5, os_hash_algo: 'sha512' });
@@ -106,7 +120,10 @@ test('POST with matching validation_data: active with that algorithm; a mismatch
   });
   expect(ok.status).toBe(202);
   expect(await waitForStatus(open, good, 'active')).toMatchObject({
-    checksum: MD5, os_hash_algo: 'sha256', os_hash_value: SHA256, size: DATA.length,
+    checksum: MD5,
+    os_hash_algo: 'sha256',
+    os_hash_value: SHA256,
+    size: DATA.length,
   });
 
   const bad = await createImage(open);
@@ -129,7 +146,9 @@ test('POST with matching validation_data: active with that algorithm; a mismatch
 test('POST on an image that is not queued: 409, image unchanged', async () => {
   const id = await createImage(open);
   await fetch(`${open.url}/v2/images/${id}/file`, {
-    method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: DATA,
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/octet-stream' },
+    body: DATA,
   });
   const res = await call(open, 'POST', `/v2/images/${id}/locations`, { url: dataUrl });
   expect(res.status).toBe(409);
@@ -144,16 +163,23 @@ test('malformed bodies and validation data: 400 with Glance wording, image stays
     [{}, "Provided object does not match schema 'location': 'url' is a required property"],
     [{ url: 5 }, "Provided object does not match schema 'location': 5 is not of type 'string'"],
     [[], "Provided object does not match schema 'location': [] is not of type 'object'"],
-    [{ url: dataUrl, validation_data: { os_hash_value: SHA512 } },
-      "'os_hash_algo' is a dependency of 'os_hash_value'"],
-    [{ url: dataUrl, validation_data: { os_hash_algo: 'sha123', os_hash_value: SHA512 } },
-      "'sha123' is not one of ['sha1', 'sha256', 'sha512', 'md5']"],
-    [{ url: dataUrl, validation_data: { os_hash_algo: 'sha512', os_hash_value: 'dbc9e0f80d131e64b94913a7b40bb5' } },
-      'os_hash_value: (dbc9e0f80d131e64b94913a7b40bb5) is not the correct size for (sha512) (should be (64) bytes)'],
-    [{ url: dataUrl, validation_data: { os_hash_algo: 'md5', os_hash_value: 'zz' } },
-      'os_hash_value (zz) is not a valid hexadecimal value'],
-    [{ url: dataUrl, validation_data: { checksum: MD5 } },
-      "Additional properties are not allowed ('checksum' was unexpected)"],
+    [{ url: dataUrl, validation_data: { os_hash_value: SHA512 } }, "'os_hash_algo' is a dependency of 'os_hash_value'"],
+    [
+      { url: dataUrl, validation_data: { os_hash_algo: 'sha123', os_hash_value: SHA512 } },
+      "'sha123' is not one of ['sha1', 'sha256', 'sha512', 'md5']",
+    ],
+    [
+      { url: dataUrl, validation_data: { os_hash_algo: 'sha512', os_hash_value: 'dbc9e0f80d131e64b94913a7b40bb5' } },
+      'os_hash_value: (dbc9e0f80d131e64b94913a7b40bb5) is not the correct size for (sha512) (should be (64) bytes)',
+    ],
+    [
+      { url: dataUrl, validation_data: { os_hash_algo: 'md5', os_hash_value: 'zz' } },
+      'os_hash_value (zz) is not a valid hexadecimal value',
+    ],
+    [
+      { url: dataUrl, validation_data: { checksum: MD5 } },
+      "Additional properties are not allowed ('checksum' was unexpected)",
+    ],
   ];
   for (const [body, message] of cases) {
     const res = await call(open, 'POST', `/v2/images/${id}/locations`, body);
@@ -180,20 +206,33 @@ test('policies with Keystone-like identities: add for service or owning member, 
   expect(fetchRefused.status).toBe(403);
   expect(await errorMessage(fetchRefused)).toContain('You are not authorized to complete fetch_image_location action.');
 
-  const notHttp = await call(guarded, 'POST', `/v2/images/${mine}/locations`, { url: 'swift://x/y' }, TOKENS.member.token);
+  const notHttp = await call(
+    guarded,
+    'POST',
+    `/v2/images/${mine}/locations`,
+    { url: 'swift://x/y' },
+    TOKENS.member.token,
+  );
   expect(notHttp.status).toBe(403);
   expect(await errorMessage(notHttp)).toContain('http store must be enabled to use location API by normal user.');
 
   const shared = await createImage(guarded, TOKENS.other.token);
   // A private image of another project is invisible: 404 before any policy.
-  expect((await call(guarded, 'POST', `/v2/images/${shared}/locations`, { url: dataUrl }, TOKENS.member.token)).status)
-    .toBe(404);
+  expect(
+    (await call(guarded, 'POST', `/v2/images/${shared}/locations`, { url: dataUrl }, TOKENS.member.token)).status,
+  ).toBe(404);
   const added = await call(guarded, 'POST', `/v2/images/${mine}/locations`, { url: dataUrl }, TOKENS.member.token);
   expect(added.status).toBe(202);
   await waitForStatus(guarded, mine, 'active', TOKENS.member.token);
 
   const serviceImage = await createImage(guarded, TOKENS.service.token);
-  const bySvc = await call(guarded, 'POST', `/v2/images/${serviceImage}/locations`, { url: dataUrl }, TOKENS.service.token);
+  const bySvc = await call(
+    guarded,
+    'POST',
+    `/v2/images/${serviceImage}/locations`,
+    { url: dataUrl },
+    TOKENS.service.token,
+  );
   expect(bySvc.status).toBe(202);
   await waitForStatus(guarded, serviceImage, 'active', TOKENS.service.token);
   const listed = await call(guarded, 'GET', `/v2/images/${serviceImage}/locations`, undefined, TOKENS.service.token);
@@ -220,8 +259,10 @@ test('an unreachable URL: 202, then the task fails and the image stays queued wi
   const res = await call(open, 'POST', `/v2/images/${id}/locations`, { url: `${dataUrl}.missing` });
   expect(res.status).toBe(202);
   await expect
-    .poll(async () => (((await (await call(open, 'GET', `/v2/images/${id}/tasks`)).json()) as { tasks: Json[] })
-      .tasks[0]?.status))
+    .poll(
+      async () =>
+        ((await (await call(open, 'GET', `/v2/images/${id}/tasks`)).json()) as { tasks: Json[] }).tasks[0]?.status,
+    )
     .toBe('failure');
   const image = (await (await call(open, 'GET', `/v2/images/${id}`)).json()) as Json;
   expect(image).toMatchObject({ status: 'queued', locations: [] });

@@ -22,10 +22,31 @@ function image(overrides: Partial<ImageRecord> = {}): ImageRecord {
   const now = new Date(0);
   return {
     id: '11111111-2222-3333-4444-555555555555',
-    name: 'x', disk_format: 'raw', container_format: 'bare', visibility: 'shared', protected: false,
-    os_hidden: false, min_ram: 0, min_disk: 0, owner: null, status: 'queued', size: null, virtual_size: null,
-    checksum: null, os_hash_algo: null, os_hash_value: null, created_at: now, updated_at: now, tags: [],
-    extra: {}, locations: [], members: [], data: null, staged: null, sequence: 0, revision: 0,
+    name: 'x',
+    disk_format: 'raw',
+    container_format: 'bare',
+    visibility: 'shared',
+    protected: false,
+    os_hidden: false,
+    min_ram: 0,
+    min_disk: 0,
+    owner: null,
+    status: 'queued',
+    size: null,
+    virtual_size: null,
+    checksum: null,
+    os_hash_algo: null,
+    os_hash_value: null,
+    created_at: now,
+    updated_at: now,
+    tags: [],
+    extra: {},
+    locations: [],
+    members: [],
+    data: null,
+    staged: null,
+    sequence: 0,
+    revision: 0,
     ...overrides,
   };
 }
@@ -51,11 +72,16 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
 }
 
 const ops21 = (...ops: unknown[]) => parsePatch(PATCH_V21, ops, validate);
-const apply = (target: ImageRecord, ops: unknown[], env = environment()) => outcome(applyPatch(target, ops21(...ops), env));
+const apply = (target: ImageRecord, ops: unknown[], env = environment()) =>
+  outcome(applyPatch(target, ops21(...ops), env));
 const active2 = () =>
   image({
-    status: 'active', size: 32,
-    locations: [{ url: 'memory://11111111-2222-3333-4444-555555555555', metadata: {} }, { url: GOOD, metadata: {} }],
+    status: 'active',
+    size: 32,
+    locations: [
+      { url: 'memory://11111111-2222-3333-4444-555555555555', metadata: {} },
+      { url: GOOD, metadata: {} },
+    ],
   });
 
 test.describe('parsePatch', () => {
@@ -81,18 +107,24 @@ test.describe('parsePatch', () => {
       "400 Invalid JSON pointer for this resource: '/locations'",
     );
     expect(
-      await outcome(Promise.resolve().then(() => ops21({ op: 'replace', path: '/locations/0', value: { url: GOOD, metadata: {} } }))),
+      await outcome(
+        Promise.resolve().then(() =>
+          ops21({ op: 'replace', path: '/locations/0', value: { url: GOOD, metadata: {} } }),
+        ),
+      ),
     ).toBe("400 Invalid JSON pointer for this resource: '/locations/0'");
-    expect(await outcome(Promise.resolve().then(() => ops21({ op: 'add', path: '/tags/-', value: 'a' })))).toMatch(/^400 Invalid JSON pointer/);
+    expect(await outcome(Promise.resolve().then(() => ops21({ op: 'add', path: '/tags/-', value: 'a' })))).toMatch(
+      /^400 Invalid JSON pointer/,
+    );
   });
 
   test('read-only attributes are 403, schema violations 400', async () => {
-    expect(await outcome(Promise.resolve().then(() => ops21({ op: 'replace', path: '/status', value: 'active' })))).toBe(
-      "403 Attribute 'status' is read-only.",
-    );
-    expect(await outcome(Promise.resolve().then(() => ops21({ op: 'replace', path: '/disk_format', value: 'foo' })))).toMatch(
-      /^400 Provided object does not match schema 'image': 'foo' is not one of \[None, 'ami'/,
-    );
+    expect(
+      await outcome(Promise.resolve().then(() => ops21({ op: 'replace', path: '/status', value: 'active' }))),
+    ).toBe("403 Attribute 'status' is read-only.");
+    expect(
+      await outcome(Promise.resolve().then(() => ops21({ op: 'replace', path: '/disk_format', value: 'foo' }))),
+    ).toMatch(/^400 Provided object does not match schema 'image': 'foo' is not one of \[None, 'ami'/);
     expect(
       await outcome(Promise.resolve().then(() => ops21({ op: 'add', path: '/locations/-', value: { url: GOOD } }))),
     ).toBe("400 Provided object does not match schema 'image': 'metadata' is a required property");
@@ -102,9 +134,13 @@ test.describe('parsePatch', () => {
 test.describe('applyPatch: locations, in Glance order', () => {
   test('replace with [] is 403 before visibility and status checks', async () => {
     const target = image({ status: 'deactivated' });
-    expect(await apply(target, [{ op: 'replace', path: '/locations', value: [] }], environment({ showMultipleLocations: false }))).toBe(
-      '403 Access was denied to this resource.',
-    );
+    expect(
+      await apply(
+        target,
+        [{ op: 'replace', path: '/locations', value: [] }],
+        environment({ showMultipleLocations: false }),
+      ),
+    ).toBe('403 Access was denied to this resource.');
   });
 
   test('hidden locations are 403 for every verb', async () => {
@@ -112,12 +148,12 @@ test.describe('applyPatch: locations, in Glance order', () => {
     expect(await apply(active2(), [{ op: 'remove', path: '/locations/0' }], env)).toBe(
       "403 It's not allowed to remove locations if locations are invisible.",
     );
-    expect(await apply(active2(), [{ op: 'add', path: '/locations/-', value: { url: OTHER, metadata: {} } }], env)).toBe(
-      "403 It's not allowed to add locations if locations are invisible.",
-    );
-    expect(await apply(active2(), [{ op: 'replace', path: '/locations', value: [{ url: GOOD, metadata: {} }] }], env)).toBe(
-      "403 It's not allowed to update locations if locations are invisible.",
-    );
+    expect(
+      await apply(active2(), [{ op: 'add', path: '/locations/-', value: { url: OTHER, metadata: {} } }], env),
+    ).toBe("403 It's not allowed to add locations if locations are invisible.");
+    expect(
+      await apply(active2(), [{ op: 'replace', path: '/locations', value: [{ url: GOOD, metadata: {} }] }], env),
+    ).toBe("403 It's not allowed to update locations if locations are invisible.");
   });
 
   test('remove is 409 unless active; add/replace 409 unless active or queued', async () => {
@@ -140,29 +176,40 @@ test.describe('applyPatch: locations, in Glance order', () => {
 
   test('last-location 403 comes before the index check; bad indexes are 400', async () => {
     const single = image({ status: 'active', locations: [{ url: GOOD, metadata: {} }] });
-    expect(await apply(single, [{ op: 'remove', path: '/locations/5' }])).toBe('403 Access was denied to this resource.');
-    expect(await apply(active2(), [{ op: 'remove', path: '/locations/5' }])).toBe('400 Invalid position for removing a location.');
+    expect(await apply(single, [{ op: 'remove', path: '/locations/5' }])).toBe(
+      '403 Access was denied to this resource.',
+    );
+    expect(await apply(active2(), [{ op: 'remove', path: '/locations/5' }])).toBe(
+      '400 Invalid position for removing a location.',
+    );
     expect(await apply(active2(), [{ op: 'add', path: '/locations/x', value: { url: OTHER, metadata: {} } }])).toBe(
       '400 Invalid position for adding a location.',
     );
   });
 
   test('replace on a non-empty list must keep the URL set; duplicates and bad URLs are 400', async () => {
-    expect(await apply(active2(), [{ op: 'replace', path: '/locations', value: [{ url: OTHER, metadata: {} }] }])).toMatch(
-      /^400 Original locations is not empty: \[\{'url': 'memory:\/\//,
-    );
+    expect(
+      await apply(active2(), [{ op: 'replace', path: '/locations', value: [{ url: OTHER, metadata: {} }] }]),
+    ).toMatch(/^400 Original locations is not empty: \[\{'url': 'memory:\/\//);
     expect(await apply(active2(), [{ op: 'add', path: '/locations/-', value: { url: GOOD, metadata: {} } }])).toBe(
       `400 The location ${GOOD} already exists`,
     );
     for (const url of ['file:///etc/passwd', 'memory://x', 'bogus://x/y', 'http://example.test/404']) {
-      expect(await apply(image(), [{ op: 'add', path: '/locations/-', value: { url, metadata: {} } }]), url).toBe('400 Invalid location');
+      expect(await apply(image(), [{ op: 'add', path: '/locations/-', value: { url, metadata: {} } }]), url).toBe(
+        '400 Invalid location',
+      );
     }
   });
 
   test('add on a queued image activates it with the remote size; remove /locations/- names no location', async () => {
     const queued = image();
     expect(await apply(queued, [{ op: 'add', path: '/locations/-', value: { url: GOOD, metadata: {} } }])).toBe('ok');
-    expect(queued).toMatchObject({ status: 'active', size: 32, checksum: null, locations: [{ url: GOOD, metadata: {} }] });
+    expect(queued).toMatchObject({
+      status: 'active',
+      size: 32,
+      checksum: null,
+      locations: [{ url: GOOD, metadata: {} }],
+    });
     const two = active2();
     const before = two.locations.map((l) => l.url);
     const removeDash = [{ op: 'remove' as const, path: '/locations/-' }];
@@ -210,7 +257,9 @@ test.describe('applyPatch: other properties', () => {
     );
     expect(await apply(target, [{ op: 'remove', path: '/foo' }])).toBe('ok');
     expect(target.extra).toEqual({});
-    expect(await outcome(applyPatch(target, parsePatch(PATCH_V20, [{ add: '/name', value: 'y' }], validate), environment()))).toMatch(/^409/);
+    expect(
+      await outcome(applyPatch(target, parsePatch(PATCH_V20, [{ add: '/name', value: 'y' }], validate), environment())),
+    ).toMatch(/^409/);
   });
 
   test('formats can only change while queued; base properties cannot be removed', async () => {
@@ -221,10 +270,13 @@ test.describe('applyPatch: other properties', () => {
   });
 });
 
-test.describe('validation_data on location add/replace (Glance _validate_validation_data, Tempest ImageLocationsTest)', () => {
+// Glance's _validate_validation_data, as Tempest's ImageLocationsTest exercises it.
+test.describe('validation_data on location add/replace', () => {
   const vouched = { checksum: '1'.repeat(32), os_hash_value: 'deadbeef'.repeat(16), os_hash_algo: 'sha512' };
   const add = (validation: Record<string, string>) => ({
-    op: 'add', path: '/locations/-', value: { url: GOOD, metadata: {}, validation_data: validation },
+    op: 'add',
+    path: '/locations/-',
+    value: { url: GOOD, metadata: {}, validation_data: validation },
   });
 
   test('a queued image takes the vouched values, and the stored location drops them', async () => {
@@ -246,7 +298,9 @@ test.describe('validation_data on location add/replace (Glance _validate_validat
   });
 
   test('malformed or foreign-algorithm values are 409 on a queued image', async () => {
-    expect(await apply(image(), [add({ ...vouched, os_hash_algo: 'sha256' })])).toBe('409 os_hash_algo must be sha512, not sha256');
+    expect(await apply(image(), [add({ ...vouched, os_hash_algo: 'sha256' })])).toBe(
+      '409 os_hash_algo must be sha512, not sha256',
+    );
     expect(await apply(image(), [add({ ...vouched, checksum: 'z'.repeat(32) })])).toBe(
       `409 checksum (${'z'.repeat(32)}) is not a valid hexadecimal value`,
     );

@@ -16,7 +16,20 @@ test.describe('parseRangeHeader (RFC 7233 §2.1 grammar)', () => {
     expect(parseRangeHeader('bytes=,0-1 , 4-5')).toHaveLength(2);
   });
 
-  for (const invalid of ['abc', 'bytes=', 'bytes=1', 'bytes=5-2', 'bytes=-', 'bytes=0-4junk', 'bytes = 0-4', 'bytes=0 - 4', 'items=0-4', '', 'bytes=,', 'bytes=0x1-2']) {
+  for (const invalid of [
+    'abc',
+    'bytes=',
+    'bytes=1',
+    'bytes=5-2',
+    'bytes=-',
+    'bytes=0-4junk',
+    'bytes = 0-4',
+    'bytes=0 - 4',
+    'items=0-4',
+    '',
+    'bytes=,',
+    'bytes=0x1-2',
+  ]) {
     test(`rejects ${JSON.stringify(invalid)}`, () => {
       expect(parseRangeHeader(invalid)).toBeNull();
     });
@@ -41,7 +54,15 @@ test.describe('decideRange', () => {
   });
 
   test('invalid values, unknown units and multiple ranges are ignored (200 full)', () => {
-    for (const value of ['bytes=abc', 'bytes=5-2', 'items=0-4', 'bytes=', 'bytes=-', 'bytes=0-1,4-5', 'bytes=0-4junk']) {
+    for (const value of [
+      'bytes=abc',
+      'bytes=5-2',
+      'items=0-4',
+      'bytes=',
+      'bytes=-',
+      'bytes=0-1,4-5',
+      'bytes=0-4junk',
+    ]) {
       expect(decide(value), value).toEqual({ kind: 'full' });
     }
   });
@@ -49,7 +70,9 @@ test.describe('decideRange', () => {
   test('unsatisfiable ranges are 416 with Glance wording for the start position', () => {
     const result = decide('bytes=32-');
     expect(result.kind).toBe('unsatisfiable');
-    expect(result).toMatchObject({ message: 'Invalid start position in Range header. Start position MUST be in the inclusive range [0, 31].' });
+    expect(result).toMatchObject({
+      message: 'Invalid start position in Range header. Start position MUST be in the inclusive range [0, 31].',
+    });
     expect(decide('bytes=-0').kind).toBe('unsatisfiable');
     expect(decideRange({ range: 'bytes=-3' }, 0, null).kind).toBe('unsatisfiable');
     expect(decideRange({ range: 'bytes=0-' }, 0, null).kind).toBe('unsatisfiable');
@@ -64,7 +87,11 @@ test.describe('decideRange', () => {
   });
 
   test('Range wins over Content-Range, even when Range is invalid', () => {
-    expect(decideRange({ range: 'bytes=0-1', contentRange: 'bytes 12-30/32' }, SIZE, ETAG)).toEqual({ kind: 'partial', first: 0, last: 1 });
+    expect(decideRange({ range: 'bytes=0-1', contentRange: 'bytes 12-30/32' }, SIZE, ETAG)).toEqual({
+      kind: 'partial',
+      first: 0,
+      last: 1,
+    });
     expect(decideRange({ range: 'bytes=abc', contentRange: 'bytes 12-30/32' }, SIZE, ETAG)).toEqual({ kind: 'full' });
   });
 });
@@ -79,14 +106,20 @@ test.describe('decideContentRange (deprecated request header)', () => {
   test('no clamping past the end', () => {
     expect(decideContentRange('bytes 12-40/*', SIZE)).toEqual({
       kind: 'unsatisfiable',
-      message: 'Invalid stop position in Content-Range header. The stop position MUST be in the inclusive range [0, 31].',
+      message:
+        'Invalid stop position in Content-Range header. The stop position MUST be in the inclusive range [0, 31].',
     });
-    expect(decideContentRange('bytes 32-40/50', SIZE)).toMatchObject({ message: expect.stringContaining('Invalid start position in Content-Range header') });
+    expect(decideContentRange('bytes 32-40/50', SIZE)).toMatchObject({
+      message: expect.stringContaining('Invalid start position in Content-Range header'),
+    });
   });
 
   for (const invalid of ['bytes */32', 'bytes 0-40/32', 'bytes 30-12/32', 'bytes=12-30', '12-30', 'garbage', '']) {
     test(`${JSON.stringify(invalid)} is an invalid Content-Range`, () => {
-      expect(decideContentRange(invalid, SIZE)).toEqual({ kind: 'unsatisfiable', message: 'Invalid Content-Range header.' });
+      expect(decideContentRange(invalid, SIZE)).toEqual({
+        kind: 'unsatisfiable',
+        message: 'Invalid Content-Range header.',
+      });
     });
   }
 });

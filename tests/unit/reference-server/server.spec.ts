@@ -120,10 +120,12 @@ test('upload, full download and a 206 range', async () => {
   expect(await part.text()).toBe('MNOPQRSTUVWXYZ01234');
 });
 
-test('416 carries Content-Range: bytes */size and Glance\'s text body', async () => {
+test("416 carries Content-Range: bytes */size and Glance's text body", async () => {
   const { id } = await createImage();
   await upload(id);
-  const response = await fetch(`${server.url}/v2/images/${id}/file`, { headers: { Range: 'bytes=32-', Accept: 'text/plain' } });
+  const response = await fetch(`${server.url}/v2/images/${id}/file`, {
+    headers: { Range: 'bytes=32-', Accept: 'text/plain' },
+  });
   expect(response.status).toBe(416);
   expect(response.headers.get('content-range')).toBe('bytes */32');
   expect(await response.text()).toBe(
@@ -134,7 +136,12 @@ test('416 carries Content-Range: bytes */size and Glance\'s text body', async ()
 
 test('an image without data answers 204 whatever the Range headers say', async () => {
   const { id } = await createImage();
-  const variants: Record<string, string>[] = [{}, { Range: 'bytes=0-4' }, { 'Content-Range': 'bytes */32' }, { Range: 'bytes=-' }];
+  const variants: Record<string, string>[] = [
+    {},
+    { Range: 'bytes=0-4' },
+    { 'Content-Range': 'bytes */32' },
+    { Range: 'bytes=-' },
+  ];
   for (const headers of variants) {
     expect((await fetch(`${server.url}/v2/images/${id}/file`, { headers })).status).toBe(204);
   }
@@ -174,7 +181,11 @@ test('409 on location remove while queued, in every error format', async () => {
   const message = "It's not allowed to remove locations if image status is queued.";
   const json = await patch(id, [{ op: 'remove', path: '/locations/0' }]);
   expect(json.status).toBe(409);
-  expect(await json.json()).toEqual({ message: `${message}<br /><br />\n\n\n`, code: '409 Conflict', title: 'Conflict' });
+  expect(await json.json()).toEqual({
+    message: `${message}<br /><br />\n\n\n`,
+    code: '409 Conflict',
+    title: 'Conflict',
+  });
   const plain = await patch(id, [{ op: 'remove', path: '/locations/0' }], 'text/plain');
   expect(await plain.text()).toBe(`409 Conflict\n\n${message}\n\n   `);
   const html = await patch(id, [{ op: 'remove', path: '/locations/0' }], '*/*');
@@ -189,7 +200,9 @@ test('an http location activates a queued image and serves its bytes', async () 
   const part = await fetch(`${server.url}/v2/images/${id}/file`, { headers: { Range: 'bytes=6-' } });
   expect(part.status).toBe(206);
   expect(await part.text()).toBe('world!');
-  const bad = await patch(id, [{ op: 'add', path: '/locations/-', value: { url: `${remoteUrl}.missing`, metadata: {} } }]);
+  const bad = await patch(id, [
+    { op: 'add', path: '/locations/-', value: { url: `${remoteUrl}.missing`, metadata: {} } },
+  ]);
   expect(bad.status).toBe(400);
 });
 
@@ -212,10 +225,15 @@ test('routing: 405 with Allow, HEAD /file is 405, unknown routes 404, versions 3
   });
 });
 
-test('token auth: 401 without a token, other projects\' private images are 404', async () => {
+test("token auth: 401 without a token, other projects' private images are 404", async () => {
   const guarded = await startReferenceServer({
     port: 0,
-    auth: { tokens: [{ token: 'a', project: 'p1', roles: ['member'] }, { token: 'b', project: 'p2', roles: ['member'] }] },
+    auth: {
+      tokens: [
+        { token: 'a', project: 'p1', roles: ['member'] },
+        { token: 'b', project: 'p2', roles: ['member'] },
+      ],
+    },
   });
   try {
     expect((await fetch(`${guarded.url}/v2/images`)).status).toBe(401);

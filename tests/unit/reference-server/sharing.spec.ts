@@ -19,7 +19,11 @@ type Json = Record<string, unknown>;
 function call(project: string, method: string, path: string, body?: unknown) {
   const headers: Record<string, string> = { Accept: 'application/json', 'X-Auth-Token': `t-${project}` };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  return fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 async function expectError(res: Response, status: number, message: string) {
@@ -52,9 +56,16 @@ test('tags: add twice, delete, 404 for an unknown tag, 403 for a visible image o
   const tooLong = await call('p1', 'PUT', `/v2/images/${id}/tags/${'a'.repeat(256)}`);
   expect(tooLong.status).toBe(400);
   expect((await call('p1', 'POST', `/v2/images/${id}/members`, { member: 'p2' })).status).toBe(200);
-  await expectError(await call('p2', 'PUT', `/v2/images/${id}/tags/z`), 403, `Not allowed to update tags for image ${id}.`);
-  await expectError(await call('p2', 'DELETE', `/v2/images/${id}/tags/foo`), 403,
-    `Not allowed to delete tags for image ${id}.`);
+  await expectError(
+    await call('p2', 'PUT', `/v2/images/${id}/tags/z`),
+    403,
+    `Not allowed to update tags for image ${id}.`,
+  );
+  await expectError(
+    await call('p2', 'DELETE', `/v2/images/${id}/tags/foo`),
+    403,
+    `Not allowed to delete tags for image ${id}.`,
+  );
   expect((await call('p1', 'DELETE', `/v2/images/${id}/tags/foo`)).status).toBe(204);
 });
 
@@ -62,13 +73,27 @@ test('members: pending, accepted, rejected as Glance 25.1 answers them, and what
   const id = await createImage('p1', { visibility: 'shared' });
   const added = await call('p1', 'POST', `/v2/images/${id}/members`, { member: 'p2' });
   expect(added.status).toBe(200);
-  expect(await added.json()).toMatchObject({ member_id: 'p2', image_id: id, status: 'pending', schema: '/v2/schemas/member' });
-  await expectError(await call('p1', 'POST', `/v2/images/${id}/members`, { member: 'p2' }), 409,
-    `Member p2 is duplicated for image ${id}`);
-  await expectError(await call('p1', 'POST', `/v2/images/${id}/members`, { member_id: 'p2' }), 400,
-    'Member to be added not specified');
-  await expectError(await call('p1', 'POST', `/v2/images/${id}/members`, []), 400,
-    'Expected a member in the form: {"member": "image_id"}');
+  expect(await added.json()).toMatchObject({
+    member_id: 'p2',
+    image_id: id,
+    status: 'pending',
+    schema: '/v2/schemas/member',
+  });
+  await expectError(
+    await call('p1', 'POST', `/v2/images/${id}/members`, { member: 'p2' }),
+    409,
+    `Member p2 is duplicated for image ${id}`,
+  );
+  await expectError(
+    await call('p1', 'POST', `/v2/images/${id}/members`, { member_id: 'p2' }),
+    400,
+    'Member to be added not specified',
+  );
+  await expectError(
+    await call('p1', 'POST', `/v2/images/${id}/members`, []),
+    400,
+    'Expected a member in the form: {"member": "image_id"}',
+  );
   expect((await call('p1', 'POST', `/v2/images/${id}/members`, { member: 'p3' })).status).toBe(200);
 
   // Pending: the image can be shown, but is listed only when asked for.
@@ -80,35 +105,60 @@ test('members: pending, accepted, rejected as Glance 25.1 answers them, and what
 
   const own = (await (await call('p2', 'GET', `/v2/images/${id}/members`)).json()) as { members: Json[] };
   expect(own.members.map((member) => member.member_id)).toEqual(['p2']);
-  await expectError(await call('p1', 'PUT', `/v2/images/${id}/members/p2`, { status: 'accepted' }), 403,
-    `Not allowed to update members for image ${id}.`);
-  await expectError(await call('p2', 'PUT', `/v2/images/${id}/members/p2`, { status: 'foo' }), 400,
-    'Incorrect request: Status must be "pending", "accepted" or "rejected".');
+  await expectError(
+    await call('p1', 'PUT', `/v2/images/${id}/members/p2`, { status: 'accepted' }),
+    403,
+    `Not allowed to update members for image ${id}.`,
+  );
+  await expectError(
+    await call('p2', 'PUT', `/v2/images/${id}/members/p2`, { status: 'foo' }),
+    400,
+    'Incorrect request: Status must be "pending", "accepted" or "rejected".',
+  );
   await expectError(await call('p2', 'PUT', `/v2/images/${id}/members/p2`, {}), 400, 'Status not specified');
-  await expectError(await call('p2', 'PUT', `/v2/images/${id}/members/p3`, { status: 'accepted' }), 404,
-    `p3 not found in the member list of the image ${id}.`);
+  await expectError(
+    await call('p2', 'PUT', `/v2/images/${id}/members/p3`, { status: 'accepted' }),
+    404,
+    `p3 not found in the member list of the image ${id}.`,
+  );
   const accepted = await call('p2', 'PUT', `/v2/images/${id}/members/p2`, { status: 'accepted' });
   expect(accepted.status).toBe(200);
   expect(await accepted.json()).toMatchObject({ member_id: 'p2', status: 'accepted' });
   expect(await listed('p2')).toContain(id);
   expect(await listed('p2', '?visibility=shared')).toContain(id);
 
-  await expectError(await call('p3', 'GET', `/v2/images/${id}/members/p2`), 404,
-    `p2 not found in the member list of the image ${id}.`);
+  await expectError(
+    await call('p3', 'GET', `/v2/images/${id}/members/p2`),
+    404,
+    `p2 not found in the member list of the image ${id}.`,
+  );
   expect((await call('p3', 'PUT', `/v2/images/${id}/members/p3`, { status: 'rejected' })).status).toBe(200);
   expect((await call('p3', 'GET', `/v2/images/${id}`)).status).toBe(200);
   expect(await listed('p3', '?member_status=all')).toContain(id);
-  await expectError(await call('p3', 'PUT', `/v2/images/${id}/tags/z`), 403, `Not allowed to update tags for image ${id}.`);
+  await expectError(
+    await call('p3', 'PUT', `/v2/images/${id}/tags/z`),
+    403,
+    `Not allowed to update tags for image ${id}.`,
+  );
 
   const all = (await (await call('p1', 'GET', `/v2/images/${id}/members`)).json()) as { members: Json[] };
-  expect(all.members.map((member) => [member.member_id, member.status])).toEqual([['p2', 'accepted'], ['p3', 'rejected']]);
-  await expectError(await call('p2', 'DELETE', `/v2/images/${id}/members/p2`), 403,
-    `Not allowed to delete members for image ${id}.`);
+  expect(all.members.map((member) => [member.member_id, member.status])).toEqual([
+    ['p2', 'accepted'],
+    ['p3', 'rejected'],
+  ]);
+  await expectError(
+    await call('p2', 'DELETE', `/v2/images/${id}/members/p2`),
+    403,
+    `Not allowed to delete members for image ${id}.`,
+  );
   const removed = await call('p1', 'DELETE', `/v2/images/${id}/members/p3`);
   expect(removed.status).toBe(204);
   expect(removed.headers.get('content-type')).toBeNull();
-  await expectError(await call('p1', 'DELETE', `/v2/images/${id}/members/p9`), 404,
-    `p9 not found in the member list of the image ${id}.`);
+  await expectError(
+    await call('p1', 'DELETE', `/v2/images/${id}/members/p9`),
+    404,
+    `p9 not found in the member list of the image ${id}.`,
+  );
   await expectError(await call('p3', 'GET', `/v2/images/${id}`), 404, `No image found with ID ${id}`);
 
   // Not shared any more: members keep their rows but lose access.
@@ -119,9 +169,15 @@ test('members: pending, accepted, rejected as Glance 25.1 answers them, and what
   });
   expect(patch.status).toBe(200);
   expect((await call('p2', 'GET', `/v2/images/${id}`)).status).toBe(404);
-  await expectError(await call('p1', 'GET', `/v2/images/${id}/members`), 403,
-    `Not allowed to list members for image ${id}: Only shared images have members.`);
+  await expectError(
+    await call('p1', 'GET', `/v2/images/${id}/members`),
+    403,
+    `Not allowed to list members for image ${id}: Only shared images have members.`,
+  );
   await expectError(await call('p1', 'GET', `/v2/images/${id}/members/p2`), 404, 'Only shared images have members.');
-  await expectError(await call('p1', 'POST', `/v2/images/${id}/members`, { member: 'p3' }), 403,
-    `Not allowed to create members for image ${id}.`);
+  await expectError(
+    await call('p1', 'POST', `/v2/images/${id}/members`, { member: 'p3' }),
+    403,
+    `Not allowed to create members for image ${id}.`,
+  );
 });

@@ -1,6 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { HttpError } from '../../../reference-server/errors';
-import { canTransition, deactivate, IMAGE_STATUSES, reactivate, transition, type ImageStatus, type StatusSubject } from '../../../reference-server/status';
+import {
+  canTransition,
+  deactivate,
+  IMAGE_STATUSES,
+  reactivate,
+  transition,
+  type ImageStatus,
+  type StatusSubject,
+} from '../../../reference-server/status';
 
 const subject = (status: ImageStatus, formats = true): StatusSubject => ({
   status,
@@ -20,22 +28,40 @@ function failure(action: () => void): { status: number } {
   throw new Error('expected an HttpError');
 }
 
-test('the transition table is Glance\'s valid_state_targets', () => {
-  const allowed = IMAGE_STATUSES.flatMap((from) => IMAGE_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}>${to}`));
+test("the transition table is Glance's valid_state_targets", () => {
+  const allowed = IMAGE_STATUSES.flatMap((from) =>
+    IMAGE_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}>${to}`),
+  );
   expect(allowed.sort()).toEqual(
     [
-      'queued>saving', 'queued>uploading', 'queued>importing', 'queued>active', 'queued>deleted',
-      'saving>active', 'saving>killed', 'saving>deleted', 'saving>queued',
-      'uploading>importing', 'uploading>queued', 'uploading>deleted',
-      'importing>active', 'importing>deleted', 'importing>queued',
-      'active>pending_delete', 'active>deleted', 'active>deactivated',
-      'killed>deleted', 'pending_delete>deleted', 'pending_delete>active',
-      'deactivated>active', 'deactivated>deleted',
+      'queued>saving',
+      'queued>uploading',
+      'queued>importing',
+      'queued>active',
+      'queued>deleted',
+      'saving>active',
+      'saving>killed',
+      'saving>deleted',
+      'saving>queued',
+      'uploading>importing',
+      'uploading>queued',
+      'uploading>deleted',
+      'importing>active',
+      'importing>deleted',
+      'importing>queued',
+      'active>pending_delete',
+      'active>deleted',
+      'active>deactivated',
+      'killed>deleted',
+      'pending_delete>deleted',
+      'pending_delete>active',
+      'deactivated>active',
+      'deactivated>deleted',
     ].sort(),
   );
 });
 
-test('an invalid transition is a 409 with Glance\'s message', () => {
+test("an invalid transition is a 409 with Glance's message", () => {
   const image = subject('active');
   expect(() => transition(image, 'saving')).toThrow(HttpError);
   expect(failure(() => transition(image, 'saving')).status).toBe(409);
