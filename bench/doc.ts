@@ -5,11 +5,11 @@ import type { BenchResult } from './run';
 
 const COMMANDS = [
   ['npm run bench', 'reference server vs real Glance (file store); reports/bench.json + .md'],
-  ['npm run bench -- --wait-load 1.0 --doc docs/benchmarks.md', 'wait for a quiet machine, then rewrite this page'],
+  ['npm run bench -- --wait-load 1.0 --doc docs/benchmarks.md', 'wait for a quiet machine, rewrite this page + .json'],
   ['npm run bench -- --release 2025.1', 'against Glance 30.0 (Epoxy) instead of 25.1'],
   ['npm run bench -- --quick', 'every code path with 1 and 4 MiB images, reference only (run by npm test)'],
   [
-    'npx tsx scripts/bench.ts --from reports/bench.json --doc docs/benchmarks.md',
+    'npx tsx scripts/bench.ts --from docs/benchmarks.json --doc docs/benchmarks.md',
     're-render this page, measure nothing',
   ],
 ];

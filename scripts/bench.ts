@@ -8,7 +8,8 @@
  *   --out FILE         JSON report (default reports/bench.json; the markdown goes next to it as .md)
  *   --wait-load X      first wait (≤ 10 min) until the 1-minute load average is below X; no PASS when the load
  *                      at the start or the end of the run is X or more
- *   --doc FILE         also write the measured tables with how they were measured (docs/benchmarks.md)
+ *   --doc FILE         also write the measured tables with how they were measured (docs/benchmarks.md), and the
+ *                      run's JSON beside it (docs/benchmarks.json)
  *   --from FILE        measure nothing: render --out's markdown and --doc from this earlier bench.json
  *   --release R        the real Glance measured: 25.1 (default) or 2025.1 (Glance 30.0, built by the launcher)
  */
@@ -128,7 +129,13 @@ async function main(): Promise<number> {
   write(markdown, `${markdownTable(result)}\n\n${loadLine(result)}\n`);
   const written = [...(args.from ? [] : [args.out]), markdown];
   if (args.doc) {
-    write(args.doc, benchmarksDoc(result, path.relative(ROOT, args.from ?? args.out)));
+    // A measured run is kept beside the page (docs/benchmarks.json), so the page can be rendered again from it.
+    const source = args.from ?? args.doc.replace(/\.md$/, '') + '.json';
+    if (!args.from) {
+      write(source, `${JSON.stringify(result, null, 2)}\n`);
+      written.push(source);
+    }
+    write(args.doc, benchmarksDoc(result, path.relative(ROOT, source)));
     written.push(args.doc);
   }
   console.log(textTable(result));

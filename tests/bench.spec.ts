@@ -55,6 +55,8 @@ test('npm run bench -- --quick measures the reference server and writes bench.js
       /^\| measurement \| reference \| real Glance 25\.1 \|/m,
     );
     expect(fs.readFileSync(doc, 'utf8')).toMatch(/^# Benchmarks$[\s\S]*^\| measurement \| reference \|/m);
+    // The page names the JSON it was rendered from, written beside it.
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'benchmarks.json'), 'utf8'))).toEqual(result);
 
     // --from renders the same tables from the recorded run, without measuring anything.
     const again = path.join(dir, 'again.json');
