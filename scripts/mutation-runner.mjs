@@ -98,6 +98,8 @@ const testStatus = (status) => (status === 'passed' ? TestStatus.Success : statu
 
 /** Tests per mutant in each round; the last repeats until every covering test has run. */
 const ROUNDS = [2, 6, Infinity];
+/** Shared projects a round aims at: a test already in that many goes to a mutant's next-best test instead. */
+const PROJECTS_PER_ROUND = 6;
 
 /** Which module each mutant is in, from the instrumented sources in the sandbox (the working directory). */
 function modulesOfMutants() {
@@ -224,16 +226,25 @@ class PlaywrightBatchRunner {
       /** @type {Map<string, string[]>} Mutant → tests of this round */
       const chosen = new Map();
       const rate = (/** @type {string} */ test) => (detections.get(test) ?? 0) / (runs.get(test) ?? 1);
-      for (const [mutant, { tests }] of undecided) {
+      /** Test → shared projects of this round that already run it: each one more costs a worker. */
+      const load = new Map();
+      for (const [mutant, { tests, isolated }] of undecided) {
         const from = done.get(mutant) ?? 0;
         if (round) tests.splice(from, Infinity, ...tests.slice(from).sort((a, b) => rate(b) - rate(a)));
-        chosen.set(mutant, tests.slice(from, from + take));
+        // The best-ranked tests that do not need yet another project, then the least-run ones.
+        const untried = tests.slice(from);
+        const fits = isolated ? untried : untried.filter((t) => (load.get(t) ?? 0) < PROJECTS_PER_ROUND);
+        const rest = untried.filter((t) => !fits.includes(t)).sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0));
+        const picked = [...fits, ...rest].slice(0, take);
+        if (!isolated) for (const t of picked) load.set(t, (load.get(t) ?? 0) + 1);
+        tests.splice(from, Infinity, ...picked, ...untried.filter((t) => !picked.includes(t)));
+        chosen.set(mutant, picked);
       }
       for (const mode of MODES) {
         /** @type {Project[]} */
         const projects = [];
-        /** Test → how many projects of this round already run it. @type {Map<string, number>} */
-        const load = new Map();
+        /** Test → how many projects of this mode already run it. @type {Map<string, number>} */
+        const slots = new Map();
         for (const [mutant, tests] of chosen) {
           const keys = tests.filter((t) => t.startsWith(`${mode.name}: `)).map((t) => t.slice(mode.name.length + 2));
           if (!keys.length) continue;
@@ -242,8 +253,8 @@ class PlaywrightBatchRunner {
             continue;
           }
           for (const key of keys) {
-            const slot = load.get(key) ?? 0;
-            load.set(key, slot + 1);
+            const slot = slots.get(key) ?? 0;
+            slots.set(key, slot + 1);
             const name = `r${round}-${slot}`;
             let project = projects.find((p) => p.name === name);
             if (!project) projects.push((project = { name, assign: {} }));
