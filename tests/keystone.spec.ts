@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { authenticate } from '../harness/auth';
 import type { ConformanceReport } from '../reporting/model';
-import { startGlance, stopGlance, type Policy, type Release } from '../launcher/glance';
+import { startGlance, stopGlance, type Policy } from '../launcher/glance';
 import { readOpenrc } from '../launcher/identities';
 import { keystonePasswords } from '../launcher/keystone';
 import { freePort, ROOT, runSuite, verdictsOf, type SuiteRun } from './support/run-suite';
@@ -21,7 +21,9 @@ import { freePort, ROOT, runSuite, verdictsOf, type SuiteRun } from './support/r
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 test.skip(process.env.SKIP_REAL_GLANCE === '1' && !process.env.CI, 'SKIP_REAL_GLANCE=1');
 
-const STATE = path.join(ROOT, '.state', 'keystone-ci-25.1');
+/** State dirs of this run alone: two runs of this file (one clone) must not restart each other's daemons. */
+const STATE = path.join(ROOT, '.state', `keystone-ci-25.1-${process.pid}`);
+const STATE_30 = path.join(ROOT, '.state', `keystone-ci-2025.1-${process.pid}`);
 const TOKEN_LIFETIME_S = 45;
 /** Ports of this file's own, kept across restarts so that the catalog and the openrc files stay right. */
 const ports = { glance: 0, keystone: 0 };
@@ -35,10 +37,9 @@ const runDirs: string[] = [];
 let firstToken: string | undefined;
 let firstTokenAt = 0;
 
-async function launch(policy: Policy, release: Release = '25.1', stateDir = STATE): Promise<string> {
+async function launch(policy: Policy): Promise<string> {
   const glance = await startGlance({
-    release,
-    stateDir,
+    stateDir: STATE,
     auth: 'keystone',
     policy,
     port: ports.glance,
@@ -49,9 +50,9 @@ async function launch(policy: Policy, release: Release = '25.1', stateDir = STAT
 }
 
 /** The launcher's options that make conformance:glance use this file's instance. */
-const launchArgs = (stateDir = STATE) => [
+const launchArgs = () => [
   '--state',
-  stateDir,
+  STATE,
   '--port',
   String(ports.glance),
   '--keystone-port',
@@ -102,7 +103,10 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await stopGlance(STATE);
+  for (const dir of [STATE, STATE_30]) {
+    await stopGlance(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('authenticate() renews a real Keystone token at half its lifetime (clock moved forward)', async () => {
@@ -288,7 +292,6 @@ async function glance30(args: string[], baseline: string): Promise<ConformanceRe
   test.setTimeout(900_000);
   const dir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'keystone-run-'));
   runDirs.push(dir);
-  const stateDir = path.join(ROOT, '.state', 'keystone-ci-2025.1');
   const child = spawn(
     process.execPath,
     [
@@ -298,7 +301,7 @@ async function glance30(args: string[], baseline: string): Promise<ConformanceRe
       '2025.1',
       '--keystone',
       '--state',
-      stateDir,
+      STATE_30,
       '--token-expiration',
       String(TOKEN_LIFETIME_S),
       ...args,
@@ -319,7 +322,7 @@ async function glance30(args: string[], baseline: string): Promise<ConformanceRe
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  for (const value of Object.values(keystonePasswords(stateDir))) secrets.add(value);
+  for (const value of Object.values(keystonePasswords(STATE_30))) secrets.add(value);
   expect(exitCode, output.slice(-4000)).toBe(0);
   expect(output).toContain(`every verdict matches ${baseline}`);
   return JSON.parse(fs.readFileSync(path.join(dir, 'conformance.json'), 'utf8')) as ConformanceReport;

@@ -20,13 +20,22 @@ test.skip(process.env.SKIP_REAL_GLANCE === '1' && !process.env.CI, 'SKIP_REAL_GL
 const reports = new Map<Release, ConformanceReport>();
 const GLANCE_VERSION: Record<Release, string> = { '25.1': 'Glance 25.1', '2025.1': 'Glance 30.0 (2025.1)' };
 
+/** Each run gets a state dir of its own, so that two runs of this file never restart each other's Glance. */
+const stateDirs: string[] = [];
+
+test.afterAll(() => {
+  for (const dir of stateDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 async function runAgainstGlance(
   args: string[],
 ): Promise<{ exitCode: number; output: string; report?: ConformanceReport }> {
   const dir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'real-glance-'));
+  const state = fs.mkdtempSync(path.join(ROOT, '.state', 'real-glance-ci-'));
+  stateDirs.push(state);
   const child = spawn(
     process.execPath,
-    [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance-glance.ts'), ...args],
+    [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance-glance.ts'), '--state', state, ...args],
     {
       cwd: ROOT,
       env: {
