@@ -9,11 +9,13 @@ import { CLI } from '../harness/paths';
 import { ROOT } from './support/run-suite';
 
 /**
- * Tokens, passwords and application-credential secrets never reach a report, an attachment or an
- * output file. The suite runs with a known token against a reference server that requires it,
+ * Tokens never reach a report, an attachment or an output file. The suite runs with a known token
+ * against a reference server that requires it,
  * behind a proxy that breaks two behaviours so that evidence gets recorded, then every file the
  * run and the report commands wrote is searched for the secrets in plain, URL-encoded and base64
- * forms.
+ * forms. (A password or application-credential secret beside a token makes the login ambiguous, so
+ * the run stops before any test; their logins, against a real Keystone, are scanned the same way by
+ * tests/keystone.spec.ts.)
  */
 
 /** Characters that URL-encoding and base64 change, so that each form is a different string. */
@@ -37,17 +39,13 @@ function secretForms(value: string): string[] {
   return [...forms].filter((f) => f.length >= 8);
 }
 
-test('no token, password or application-credential secret reaches any report, attachment or output file', async () => {
+test('no token reaches any report, attachment or output file', async () => {
   const token = secret('tok');
-  const password = secret('pw');
-  const appSecret = secret('acs');
   const run = await brokenRun(
     'secrets',
     undefined,
     {
       OS_AUTH_TOKEN: token,
-      OS_PASSWORD: password,
-      OS_APPLICATION_CREDENTIAL_SECRET: appSecret,
       OS_USERNAME: 'conformance-user',
     },
     { auth: { tokens: [{ token, project: 'p1', roles: ['admin', 'member'] }] } },
@@ -117,9 +115,7 @@ test('no token, password or application-credential secret reaches any report, at
   expect(found(`?token=${encodeURIComponent(token)}&x=1`)).toBe(true);
   expect(found(Buffer.from(`x${token}`).toString('base64url'))).toBe(true);
 
-  const needles = [token, password, appSecret].flatMap((s) =>
-    secretForms(s).map((form) => ({ secret: s.split('+')[0], form })),
-  );
+  const needles = [token].flatMap((s) => secretForms(s).map((form) => ({ secret: s.split('+')[0], form })));
   const leaks: string[] = [];
   let bytes = 0;
   for (const file of files) {
@@ -131,11 +127,9 @@ test('no token, password or application-credential secret reaches any report, at
   }
   for (const n of needles) if (run.output.includes(n.form)) leaks.push(`console output: ${n.secret}`);
   expect(leaks, `scanned ${files.length} files, ${bytes} bytes`).toEqual([]);
-  test
-    .info()
-    .annotations.push({
-      type: 'scanned',
-      description: `${files.length} files, ${bytes} bytes, ${needles.length} secret forms`,
-    });
+  test.info().annotations.push({
+    type: 'scanned',
+    description: `${files.length} files, ${bytes} bytes, ${needles.length} secret forms`,
+  });
   console.log(`scanned ${files.length} files, ${bytes} bytes, ${needles.length} secret forms: no leak`);
 });
