@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { startReferenceServer, type ReferenceServer } from '../../reference-server/index';
 import { runSuite } from '../support/run-suite';
@@ -13,6 +14,7 @@ test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 const SLICE = ['--grep', '@DISCOVERY-VERSIONS|@RANGE-SINGLE-206|@LOC-REMOVE-SAVING-409'];
 
+let dir: string;
 let pki: Pki;
 let reference: ReferenceServer;
 let terminator: Terminator;
@@ -20,7 +22,7 @@ let proxy: ForwardProxy;
 let keystone: StubKeystone;
 
 test.beforeAll(async () => {
-  const dir = fieldStateDir('proxy');
+  dir = fieldStateDir('proxy');
   pki = makePki(dir);
   reference = await startReferenceServer({ port: 0 });
   terminator = await startTls(dir, reference.url, pki);
@@ -33,6 +35,7 @@ test.afterAll(async () => {
   await terminator?.stop();
   await keystone?.close();
   await reference?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** The proxy's log lines added while `run` ran. */

@@ -16,13 +16,14 @@ test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 const SLICE = ['--grep', '@DISCOVERY-VERSIONS|@RANGE-SINGLE-206|@LOC-REMOVE-SAVING-409|@LOC-REPLACE-QUEUED-ACTIVATES'];
 
+let dir: string;
 let pki: Pki;
 let reference: ReferenceServer;
 let terminator: Terminator;
 let mutual: Terminator;
 
 test.beforeAll(async () => {
-  const dir = fieldStateDir('tls');
+  dir = fieldStateDir('tls');
   pki = makePki(dir);
   reference = await startReferenceServer({ port: 0 });
   terminator = await startTls(dir, reference.url, pki);
@@ -33,6 +34,7 @@ test.afterAll(async () => {
   await terminator?.stop();
   await mutual?.stop();
   await reference?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** Judged something, passed all of it, and said nothing in a stack trace. */
