@@ -62,9 +62,11 @@ function measuredReason(reasons: string[]): string {
   const request = lines.findIndex((l) => /^(GET|HEAD|POST|PUT|PATCH|DELETE) \/v2\//.test(l));
   const answer = (lines[request + 1] ?? '').slice(0, 100);
   const exchange = request < 0 ? '' : ` (${lines[request]} ${answer})`;
-  // Image ids differ in every run; the baseline's text should not.
+  // Image ids, run ids and ports differ in every run; the baseline's text should not.
   return `${summarize(reasons[0])}${exchange}`
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '{id}')
+    .replace(/glance-conformance \d{8}-[0-9a-f]{8}/g, 'glance-conformance {run}')
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:{port}')
     .replace(/\s+/g, ' ');
 }
 
