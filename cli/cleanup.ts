@@ -34,7 +34,8 @@ export async function cleanup(argv: string[]): Promise<number> {
   const config = loadSuiteConfig();
   if (config.target.kind === 'embedded') {
     console.log(
-      'glance-conformance: the embedded reference server keeps nothing between runs; set GLANCE_URL to clean a deployment',
+      'glance-conformance: the embedded reference server keeps nothing between runs; ' +
+        'set GLANCE_URL to clean a deployment',
     );
     return 0;
   }
@@ -42,7 +43,8 @@ export async function cleanup(argv: string[]): Promise<number> {
     const session = await authenticate();
     const { deleted, remaining } = await sweepImages(endpointOf(config, session), () => session.token(), tag);
     console.log(
-      `glance-conformance: deleted ${deleted} image(s) tagged ${tag}${remaining.length ? `; could not delete ${remaining.join(', ')}` : ''}`,
+      `glance-conformance: deleted ${deleted} image(s) tagged ${tag}` +
+        (remaining.length ? `; could not delete ${remaining.join(', ')}` : ''),
     );
     return remaining.length ? 1 : 0;
   } catch (e) {

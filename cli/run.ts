@@ -149,7 +149,8 @@ async function list(args: string[]): Promise<number> {
   doc.suites?.forEach(walk);
   if (!byRequirement.size) {
     complain(
-      `no test matches${args.length ? ` ${args.join(' ')}` : ''}${doc.errors?.length ? `: ${doc.errors[0].message?.split('\n')[0]}` : ''}`,
+      `no test matches${args.length ? ` ${args.join(' ')}` : ''}` +
+        (doc.errors?.length ? `: ${doc.errors[0].message?.split('\n')[0]}` : ''),
     );
     return 2;
   }

@@ -164,7 +164,8 @@ export function describeNetworkError(e: unknown): string {
     );
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return `${code}: ${err.message ?? err.cause?.message} — use the host name the certificate names, or OS_INSECURE=true`;
+    const why = err.message ?? err.cause?.message;
+    return `${code}: ${why} — use the host name the certificate names, or OS_INSECURE=true`;
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
     return `${code}: the server's certificate is outside its validity period (OS_INSECURE=true skips verification)`;

@@ -30,7 +30,7 @@ const lostRequest = (r: RequirementReport) =>
     (t) => t.evidence?.some((x) => !x.response && x.failure) || t.reasons.some((why) => /got no answer/.test(why)),
   );
 
-test('dropped connections: only requirements whose unrepeatable request was lost change (to error); 0 images remain', async () => {
+test('dropped connections: only what lost a request sent once turns to error; no image left', async () => {
   const clean = await runSuite({ GLANCE_URL: reference.url });
   expect(clean.exitCode, clean.output.slice(-3000)).toBe(0);
 
@@ -60,7 +60,7 @@ test('dropped connections: only requirements whose unrepeatable request was lost
   expect(left.images, 'images left on the target').toEqual([]);
 });
 
-test('images the target refuses to delete: verdicts unchanged, a cleanup note per test, exit 2 naming them', async () => {
+test('images the target refuses to delete: verdicts unchanged, cleanup notes, exit 2 naming them', async () => {
   const stubborn = await startDroppingProxy(reference.url, Number.MAX_SAFE_INTEGER, (method, path) =>
     method === 'DELETE' && path.startsWith('/v2/images/') ? 403 : undefined,
   );

@@ -61,7 +61,7 @@ test('HTTP_PROXY: every request to an http target goes through the proxy in abso
   ).toBe(true);
 });
 
-test('https_proxy (lower case) for an https target and its Keystone: CONNECT tunnels, and the report names the proxy', async () => {
+test('https_proxy (lower case), https target and its Keystone: CONNECT tunnels, proxy in the report', async () => {
   const target = new URL(terminator.url).host;
   const keystoneHost = new URL(keystone.authUrl).host;
   let run: Awaited<ReturnType<typeof runSuite>> | undefined;

@@ -84,7 +84,7 @@ test('OS_INSECURE passes, and the output and conformance.json say verification w
   expect(run.report!.target?.insecure).toBe(true);
 });
 
-test('a terminator that requires client certificates: OS_CERT/OS_KEY pass, without them exit 2 naming them', async () => {
+test('one that requires client certificates: OS_CERT/OS_KEY pass, without them exit 2 names them', async () => {
   const run = await runSuite(
     { GLANCE_URL: mutual.url, OS_CACERT: pki.ca, OS_CERT: pki.clientCert, OS_KEY: pki.clientKey },
     SLICE,
