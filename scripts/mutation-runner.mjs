@@ -32,10 +32,11 @@ const require = createRequire(import.meta.url);
 const PLAYWRIGHT_CLI = require.resolve('@playwright/test/cli');
 const CONFIG = path.join('scripts', 'mutation-playwright.config.ts');
 
+const [SHOWN, HIDDEN] = ['shown', 'hidden'];
 /** The two show_multiple_locations modes: the hidden one judges the 403s of LOC-HIDDEN-403. */
 const MODES = [
-  { name: 'shown', showMultipleLocations: true },
-  { name: 'hidden', showMultipleLocations: false },
+  { name: SHOWN, showMultipleLocations: true },
+  { name: HIDDEN, showMultipleLocations: false },
 ];
 const WORKERS = Number(process.env.MUTATION_WORKERS || 2);
 const TEST_TIMEOUT_MS = Number(process.env.MUTATION_TEST_TIMEOUT_MS || 15_000);
@@ -200,7 +201,12 @@ class PlaywrightBatchRunner {
     const candidates = new Map();
     for (const mutant of modules.keys()) {
       const isolated = Boolean(this.coverage.static[mutant]);
-      const tests = [...((isolated ? moduleTests.get(modules.get(mutant) ?? '') : reachedBy.get(mutant)) ?? [])];
+      const reaching = (isolated ? moduleTests.get(modules.get(mutant) ?? '') : reachedBy.get(mutant)) ?? new Set();
+      // A test that reaches the mutant in both modes runs in the shown one only: the hidden mode adds
+      // the tests (and code) that only it reaches.
+      const bothModes = (/** @type {string} */ t) =>
+        t.startsWith(`${HIDDEN}: `) && reaching.has(`${SHOWN}: ${t.slice(HIDDEN.length + 2)}`);
+      const tests = [...reaching].filter((t) => !bothModes(t));
       tests.sort((a, b) => (breadth.get(b) ?? 0) - (breadth.get(a) ?? 0) || a.localeCompare(b));
       if (tests.length) candidates.set(mutant, { tests, isolated });
     }
