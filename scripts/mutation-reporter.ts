@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-import { killedDir, mutantFor, readPlan, resultsFile, type MutationProject, type MutationResult } from './mutation-plan';
+import {
+  killedDir,
+  mutantFor,
+  readPlan,
+  resultsFile,
+  type MutationProject,
+  type MutationResult,
+} from './mutation-plan';
 import { testKey } from './mutation-target';
 
 /**
@@ -9,6 +16,10 @@ import { testKey } from './mutation-target';
  * tests ends differently from the dry run (a failure, a timeout, or a skip — a not-applicable verdict —
  * where the original passed), so that its remaining tests in this run cost no more than the original's.
  */
+// Playwright's matcher messages are coloured for terminals; the runner keeps them as plain text.
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
+
 export default class MutationReporter implements Reporter {
   private readonly plan = readPlan(process.env.MUTATION_PLAN_DIR);
 
@@ -27,7 +38,11 @@ export default class MutationReporter implements Reporter {
       key,
       status: result.status,
       durationMs: result.duration,
-      error: result.error?.message?.replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim())?.slice(0, 300),
+      error: result.error?.message
+        ?.replace(ANSI_COLOUR, '')
+        .split('\n')
+        .find((l) => l.trim())
+        ?.slice(0, 300),
     };
     fs.appendFileSync(resultsFile(this.plan.dir), `${JSON.stringify(line)}\n`);
     if (mutant && this.plan.baseline[key] !== undefined && this.plan.baseline[key] !== result.status) {

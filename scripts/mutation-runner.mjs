@@ -13,9 +13,10 @@
  *
  * Rounds: each undecided mutant gets its next 2, then 6, then all remaining covering tests (broad tests
  * first, then those that detected most mutants so far), so most mutants cost a test or two and a survivor
- * has met every test that reaches it. A round packs (mutant, test) pairs into projects, each test at most once per project, and a
- * worker switches the mutant between tests. A failure counts only if the worker saw the mutant's code run
- * during that test; otherwise (state left behind by another mutant) the mutant is judged again alone.
+ * has met every test that reaches it. A round packs (mutant, test) pairs into projects, each test at
+ * most once per project, and a worker switches the mutant between tests. A failure counts only if the
+ * worker saw the mutant's code run during that test; otherwise (state left behind by another mutant)
+ * the mutant is judged again alone.
  * Mutants in module-level code (static coverage) get a project of their own, on before the modules load,
  * with the tests that reach any code of their module.
  */
@@ -54,7 +55,7 @@ function freePort() {
 }
 
 /**
- * @typedef {{ project: string, mutant?: string, key: string, status: string, durationMs: number, error?: string }} Result
+ * @typedef {import('./mutation-plan').MutationResult} Result
  * @typedef {{ name: string, mutant?: string, tests?: string[], assign?: Record<string, string> }} Project
  * @typedef {import('@stryker-mutator/api/test-runner').MutantRunResult} Verdict
  */
@@ -62,7 +63,8 @@ function freePort() {
 /**
  * One Playwright run of the suite. The exit code only says whether some test failed — expected for
  * mutants — so the results come from the reporter's and the workers' files.
- * @param {{ showMultipleLocations: boolean, coverage: boolean, baseline: Record<string, string>, projects: Project[] }} batch
+ * @typedef {import('./mutation-plan').MutationPlan} Plan
+ * @param {Pick<Plan, 'showMultipleLocations' | 'coverage' | 'baseline'> & { projects: Project[] }} batch
  */
 async function runPlaywright(batch) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glance-mutation-'));
@@ -75,14 +77,24 @@ async function runPlaywright(batch) {
     if (/^(OS_|GLANCE_|REFERENCE_|CONFORMANCE_)|^__STRYKER_ACTIVE_MUTANT__$/.test(key)) delete env[key];
   }
   await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test', '-c', CONFIG], { cwd: process.cwd(), env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test', '-c', CONFIG], {
+      cwd: process.cwd(),
+      env,
+      stdio: 'ignore',
+    });
     child.once('error', reject);
     child.once('exit', resolve);
   });
   /** @param {string} name */
   const lines = (name) => {
     const file = path.join(dir, name);
-    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+    return fs.existsSync(file)
+      ? fs
+          .readFileSync(file, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line))
+      : [];
   };
   /** @type {Result[]} */
   const results = lines('results.jsonl');
@@ -95,7 +107,8 @@ async function runPlaywright(batch) {
 }
 
 /** @param {string} status */
-const testStatus = (status) => (status === 'passed' ? TestStatus.Success : status === 'skipped' ? TestStatus.Skipped : TestStatus.Failed);
+const testStatus = (status) =>
+  status === 'passed' ? TestStatus.Success : status === 'skipped' ? TestStatus.Skipped : TestStatus.Failed;
 
 /** Tests per mutant in each round; the last repeats until every covering test has run. */
 const ROUNDS = [2, 6, Infinity];
@@ -112,7 +125,8 @@ function modulesOfMutants() {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
       else if (entry.name.endsWith('.ts')) {
-        for (const [, id] of fs.readFileSync(file, 'utf8').matchAll(/stryMutAct_9fa48\("(\d+)"\)/g)) modules.set(id, file);
+        for (const [, id] of fs.readFileSync(file, 'utf8').matchAll(/stryMutAct_9fa48\("(\d+)"\)/g))
+          modules.set(id, file);
       }
     }
   };
@@ -126,7 +140,8 @@ class PlaywrightBatchRunner {
   /** @param {import('@stryker-mutator/api/logging').Logger} logger */
   constructor(logger) {
     this.logger = logger;
-    /** Dry-run status of each test, per mode: key → passed | skipped. @type {Record<string, Record<string, string>>} */
+    /** Dry-run status of each test, per mode: key → passed | skipped. */
+    /** @type {Record<string, Record<string, string>>} */
     this.baseline = {};
     /** @type {{ static: Record<string, number>, perTest: Record<string, Record<string, number>> }} */
     this.coverage = { static: {}, perTest: {} };
@@ -144,19 +159,27 @@ class PlaywrightBatchRunner {
     /** @type {import('@stryker-mutator/api/test-runner').TestResult[]} */
     const tests = [];
     for (const mode of MODES) {
-      const { results, dir } = await runPlaywright({ showMultipleLocations: mode.showMultipleLocations, coverage: true, baseline: {}, projects: [{ name: 'dry' }] });
+      const { results, dir } = await runPlaywright({
+        showMultipleLocations: mode.showMultipleLocations,
+        coverage: true,
+        baseline: {},
+        projects: [{ name: 'dry' }],
+      });
       this.baseline[mode.name] = {};
       for (const r of results) {
         this.baseline[mode.name][r.key] = r.status;
         const id = `${mode.name}: ${r.key}`;
         const status = testStatus(r.status);
-        tests.push(status === TestStatus.Failed
-          ? { id, name: id, status, timeSpentMs: r.durationMs, failureMessage: r.error ?? r.status }
-          : { id, name: id, status, timeSpentMs: r.durationMs });
+        tests.push(
+          status === TestStatus.Failed
+            ? { id, name: id, status, timeSpentMs: r.durationMs, failureMessage: r.error ?? r.status }
+            : { id, name: id, status, timeSpentMs: r.durationMs },
+        );
       }
       for (const file of fs.readdirSync(dir).filter((f) => f.startsWith('coverage-'))) {
         const { static: covered, perTest } = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-        for (const [mutant, hits] of Object.entries(covered)) this.coverage.static[mutant] = (this.coverage.static[mutant] ?? 0) + hits;
+        for (const [mutant, hits] of Object.entries(covered))
+          this.coverage.static[mutant] = (this.coverage.static[mutant] ?? 0) + hits;
         for (const [key, mutants] of Object.entries(perTest)) {
           const id = `${mode.name}: ${key}`;
           this.coverage.perTest[id] = { ...this.coverage.perTest[id], ...mutants };
@@ -171,7 +194,12 @@ class PlaywrightBatchRunner {
   async mutantRun({ activeMutant }) {
     this.batch ??= this.judgeAll();
     const verdict = (await this.batch).get(activeMutant.id);
-    return verdict ?? { status: MutantRunStatus.Error, errorMessage: `mutant ${activeMutant.id} was not judged: no test reaches it` };
+    return (
+      verdict ?? {
+        status: MutantRunStatus.Error,
+        errorMessage: `mutant ${activeMutant.id} was not judged: no test reaches it`,
+      }
+    );
   }
 
   /**
@@ -269,7 +297,12 @@ class PlaywrightBatchRunner {
         }
         if (!projects.length) continue;
         const baseline = this.baseline[mode.name];
-        const { results, hit, dir } = await runPlaywright({ showMultipleLocations: mode.showMultipleLocations, coverage: false, baseline, projects });
+        const { results, hit, dir } = await runPlaywright({
+          showMultipleLocations: mode.showMultipleLocations,
+          coverage: false,
+          baseline,
+          projects,
+        });
         fs.rmSync(dir, { recursive: true, force: true });
         for (const r of results) {
           if (r.mutant) ran.set(r.mutant, (ran.get(r.mutant) ?? 0) + 1);
@@ -288,21 +321,38 @@ class PlaywrightBatchRunner {
             }
             continue;
           }
-          verdicts.set(r.mutant, r.status === 'timedOut'
-            ? { status: MutantRunStatus.Timeout, reason: `${test} timed out` }
-            : { status: MutantRunStatus.Killed, killedBy: [test], failureMessage: `${test}: ${r.status}${r.error ? ` — ${r.error}` : ''}`, nrOfTests: (done.get(r.mutant) ?? 0) + 1 });
+          verdicts.set(
+            r.mutant,
+            r.status === 'timedOut'
+              ? { status: MutantRunStatus.Timeout, reason: `${test} timed out` }
+              : {
+                  status: MutantRunStatus.Killed,
+                  killedBy: [test],
+                  failureMessage: `${test}: ${r.status}${r.error ? ` — ${r.error}` : ''}`,
+                  nrOfTests: (done.get(r.mutant) ?? 0) + 1,
+                },
+          );
         }
       }
       for (const [mutant, tests] of chosen) done.set(mutant, (done.get(mutant) ?? 0) + tests.length);
-      this.logger.info(`round ${round + 1}: ${undecided.length} mutants undecided, ${[...chosen.values()].reduce((n, t) => n + t.length, 0)} tests, ${Math.round((Date.now() - started) / 1000)} s; ${verdicts.size} detected so far`);
+      this.logger.info(
+        `round ${round + 1}: ${undecided.length} mutants undecided, ${[...chosen.values()].flat().length} tests, ` +
+          `${Math.round((Date.now() - started) / 1000)} s; ${verdicts.size} detected so far`,
+      );
     }
     for (const [mutant, { tests }] of candidates) {
       if (verdicts.has(mutant)) continue;
       // A test that never reported (a grep that missed it, a crashed run) must not pass for a survivor.
       const reported = ran.get(mutant) ?? 0;
-      verdicts.set(mutant, reported >= tests.length
-        ? { status: MutantRunStatus.Survived, nrOfTests: tests.length }
-        : { status: MutantRunStatus.Error, errorMessage: `only ${reported} of the ${tests.length} tests that reach it reported` });
+      verdicts.set(
+        mutant,
+        reported >= tests.length
+          ? { status: MutantRunStatus.Survived, nrOfTests: tests.length }
+          : {
+              status: MutantRunStatus.Error,
+              errorMessage: `only ${reported} of the ${tests.length} tests that reach it reported`,
+            },
+      );
     }
     return verdicts;
   }

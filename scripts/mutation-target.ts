@@ -68,7 +68,10 @@ export function serveMutationTarget(plan: MutationPlan, port: number): string {
 
   const flushHits = () => {
     if (current?.mutant) {
-      fs.appendFileSync(hitsFile(plan.dir), `${JSON.stringify({ key: current.key, mutant: current.mutant, hits: ns.hitCount ?? 0 })}\n`);
+      fs.appendFileSync(
+        hitsFile(plan.dir),
+        `${JSON.stringify({ key: current.key, mutant: current.mutant, hits: ns.hitCount ?? 0 })}\n`,
+      );
     }
   };
   const switchTo = (key: string, mutant: string | undefined) => {
