@@ -61,7 +61,7 @@ test('the survivor list and the raw score come from the JSON report, reasons mat
   const text = fs.readFileSync(out, 'utf8');
   // 2 detected (killed + timeout) of 4 valid; the ignored one is not valid.
   expect(text.replace(/\s+/g, ' ')).toContain(
-    '**Raw mutation score: 50.0 %** — 2 detected (1 killed + 1 timed out) of 4 valid mutants',
+    '**Raw mutation score: 50.0 %** — 2 detected (1 killed, 1 timed out) of 4 valid mutants',
   );
   expect(text).toContain('| 3 | reference-server/f.ts:2:10 | ConditionalExpression | `a > 1` | `false` | never 1 |');
   expect(text).toContain(
