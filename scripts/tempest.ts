@@ -166,7 +166,12 @@ async function main(): Promise<number> {
   fs.mkdirSync(stateDir, { recursive: true });
   if (!fs.existsSync(path.join(workspace, '.stestr.conf'))) {
     fs.rmSync(workspace, { recursive: true, force: true });
-    if ((await run(TEMPEST, ['init', workspace], stateDir, path.join(stateDir, 'tempest-init.log'))) !== 0) {
+    // A registry of our own: `tempest init` refuses a workspace name already in ~/.tempest/workspace.yaml,
+    // which an earlier clone on the same machine leaves there (measured: CI failed on it).
+    const registry = path.join(stateDir, 'workspace.yaml');
+    fs.rmSync(registry, { force: true });
+    const init = ['init', '--workspace-path', registry, workspace];
+    if ((await run(TEMPEST, init, stateDir, path.join(stateDir, 'tempest-init.log'))) !== 0) {
       throw new RunError(`tempest init failed; see ${path.join(stateDir, 'tempest-init.log')}`);
     }
   }
