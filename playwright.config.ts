@@ -39,9 +39,10 @@ export default defineConfig({
   webServer: embedded && {
     // node + tsx's loader from this package's own dependencies: `npx tsx` would look for tsx next to an
     // installed package's folder, not in the node_modules it was installed into.
-    command: [process.execPath, '--require', require.resolve('tsx/cjs'), 'reference-server/cli.ts', '--port', embedded.port]
-      .map((a) => JSON.stringify(String(a)))
-      .join(' ') + (embedded.showMultipleLocations ? '' : ' --no-show-multiple-locations'),
+    command:
+      [process.execPath, '--require', require.resolve('tsx/cjs'), 'reference-server/cli.ts', '--port', embedded.port]
+        .map((a) => JSON.stringify(String(a)))
+        .join(' ') + (embedded.showMultipleLocations ? '' : ' --no-show-multiple-locations'),
     url: `http://127.0.0.1:${embedded.port}/healthcheck`,
     // Ready the moment it says so: polling the URL alone checks at 0.1, 0.35, 0.85, 1.85 s …, so a server up
     // after 0.9 s was found only a second later.

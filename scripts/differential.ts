@@ -28,7 +28,11 @@ function main(): number {
   const keys = declaredKeys(fs.readFileSync(path.join(ROOT, 'reference-server', 'DEVIATIONS.md'), 'utf8'));
   const unexplained = undeclared(comparison.divergences, keys);
   const rate = comparison.exchanges ? ((100 * comparison.agreeing) / comparison.exchanges).toFixed(1) : '0';
-  console.log(`differential: ${comparison.tests} tests, ${comparison.exchanges} exchanges compared, ${comparison.agreeing} agree (${rate} %), ${comparison.divergences.length} divergences, ${unexplained.length} not in DEVIATIONS.md`);
+  console.log(
+    `differential: ${comparison.tests} tests, ${comparison.exchanges} exchanges compared, ` +
+      `${comparison.agreeing} agree (${rate} %), ${comparison.divergences.length} divergences, ` +
+      `${unexplained.length} not in DEVIATIONS.md`,
+  );
   for (const d of unexplained) console.log(`  ${describeDivergence(d)}`);
   return unexplained.length || !comparison.exchanges ? 1 : 0;
 }

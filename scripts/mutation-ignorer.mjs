@@ -19,17 +19,30 @@ export const errorProseIgnorer = {
   shouldIgnore(path) {
     const { node, parentPath } = path;
     // The message argument of httpError(status, message, …) / httpErrorWithDetail(status, message, …).
-    if (parentPath?.isCallExpression() && parentPath.node.callee.type === 'Identifier'
-      && ERROR_FACTORIES.has(parentPath.node.callee.name) && parentPath.node.arguments[1] === node) {
+    if (
+      parentPath?.isCallExpression() &&
+      parentPath.node.callee.type === 'Identifier' &&
+      ERROR_FACTORIES.has(parentPath.node.callee.name) &&
+      parentPath.node.arguments[1] === node
+    ) {
       return 'error message prose: the suite judges status codes, not wording';
     }
     // `message: …` of a range decision, `description: …` of a schema property.
-    if (parentPath?.isObjectProperty() && parentPath.node.value === node && PROSE_KEYS.has(keyName(parentPath.node.key))) {
+    if (
+      parentPath?.isObjectProperty() &&
+      parentPath.node.value === node &&
+      PROSE_KEYS.has(keyName(parentPath.node.key))
+    ) {
       return `${keyName(parentPath.node.key)} prose: never judged by the suite`;
     }
     // Glance's other default disk formats are operator configuration (`disk_formats`); only ploop is an item.
-    if (path.isStringLiteral() && node.value !== 'ploop' && parentPath?.isArrayExpression()
-      && parentPath.parentPath?.isVariableDeclarator() && parentPath.parentPath.node.id.name === 'GLANCE_DISK_FORMATS') {
+    if (
+      path.isStringLiteral() &&
+      node.value !== 'ploop' &&
+      parentPath?.isArrayExpression() &&
+      parentPath.parentPath?.isVariableDeclarator() &&
+      parentPath.parentPath.node.id.name === 'GLANCE_DISK_FORMATS'
+    ) {
       return 'a default disk format other than ploop: operator configuration, judged by no item';
     }
     if (path.isVariableDeclarator() && node.id.type === 'Identifier' && PROSE_VARIABLES.has(node.id.name)) {

@@ -20,7 +20,8 @@ export function stripAnalytics(html: string): string {
 }
 
 function htmlFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith('.html'))
     .map((e) => path.join(e.parentPath, e.name));
 }
@@ -30,13 +31,18 @@ function main(argv: string[]): number {
   try {
     parsed = parseArgs({ args: argv, options: { out: { type: 'string', short: 'o' } }, allowPositionals: true });
   } catch (e) {
-    console.error(`glance-conformance: ${(e as Error).message}\nusage: npm run report:allure -- [RESULTS_DIR] [--out DIR]`);
+    console.error(
+      `glance-conformance: ${(e as Error).message}\nusage: npm run report:allure -- [RESULTS_DIR] [--out DIR]`,
+    );
     return 2;
   }
   const results = path.resolve(parsed.positionals[0] ?? path.join(reportDir, 'allure-results'));
   const out = path.resolve(parsed.values.out ?? path.join(reportDir, 'allure-report'));
   if (!fs.existsSync(results) || !fs.readdirSync(results).some((f) => f.endsWith('-result.json'))) {
-    console.error(`glance-conformance: no Allure results in ${path.relative(process.cwd(), results) || results}: run npm run conformance first`);
+    console.error(
+      `glance-conformance: no Allure results in ${path.relative(process.cwd(), results) || results}: ` +
+        'run npm run conformance first',
+    );
     return 2;
   }
   let name = 'Glance Image API v2 conformance';
@@ -52,7 +58,10 @@ function main(argv: string[]): number {
   fs.rmSync(out, { recursive: true, force: true });
   // The package exports no subpath to resolve; its bin is cli.js at the package root.
   const cli = path.resolve(__dirname, '..', 'node_modules', 'allure', 'cli.js');
-  const run = spawnSync(process.execPath, [cli, 'generate', results, '--output', out, '--name', name], { stdio: 'inherit', env: { ...process.env, NO_COLOR: '1' } });
+  const run = spawnSync(process.execPath, [cli, 'generate', results, '--output', out, '--name', name], {
+    stdio: 'inherit',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (run.status !== 0) {
     console.error(`glance-conformance: allure generate exited ${run.status ?? run.signal}`);
     return 2;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { startReferenceServer, type ReferenceServer } from '../../reference-server';
-import { rawExchange, RawClient, type RawResponse } from './support';
+import { rawExchange, RawClient, uploadHead, type RawResponse } from './support';
 
 /**
  * Concurrency: 50 clients at once mix uploads (some stopping mid-way), ranged downloads, patches and
@@ -33,7 +33,12 @@ test('50 concurrent clients: no 5xx, nothing lost, no byte of an unfinished uplo
     const deleted = new Set<string>();
 
     const create = async () => {
-      const res = await client.send('POST', '/v2/images', [['Content-Type', 'application/json']], JSON.stringify({ disk_format: 'raw', container_format: 'bare', name: 'concurrency' }));
+      const res = await client.send(
+        'POST',
+        '/v2/images',
+        [['Content-Type', 'application/json']],
+        JSON.stringify({ disk_format: 'raw', container_format: 'bare', name: 'concurrency' }),
+      );
       expect(res.status).toBe(201);
       return client.json<{ id: string }>(res).id;
     };
@@ -55,7 +60,15 @@ test('50 concurrent clients: no 5xx, nothing lost, no byte of an unfinished uplo
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
-      const res = await client.send('PUT', `/v2/images/${image}/file`, [['Content-Type', 'application/octet-stream'], ['Content-Length', String(size)]], body() as unknown as Buffer);
+      const res = await client.send(
+        'PUT',
+        `/v2/images/${image}/file`,
+        [
+          ['Content-Type', 'application/octet-stream'],
+          ['Content-Length', String(size)],
+        ],
+        body() as unknown as Buffer,
+      );
       note(`upload ${image}`, res);
       attempt.completed = res.status === 204;
     }
@@ -63,7 +76,7 @@ test('50 concurrent clients: no 5xx, nothing lost, no byte of an unfinished uplo
     async function abortedUpload(image: string, size: number) {
       const data = randomBytes(size);
       attempts.push({ image, data, completed: false });
-      const head = `PUT /v2/images/${image}/file HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: ${size + 1000}\r\n\r\n`;
+      const head = uploadHead(`/v2/images/${image}/file`, ['Content-Length', String(size + 1000)]);
       await rawExchange(server.url, Buffer.concat([Buffer.from(head), data]), { waitMs: 20 });
     }
 
@@ -82,7 +95,15 @@ test('50 concurrent clients: no 5xx, nothing lost, no byte of an unfinished uplo
         [{ op: 'add', path: '/x_prop', value: String(seed) }],
         [{ op: 'remove', path: '/x_prop' }],
       ];
-      note(`patch ${image}`, await client.send('PATCH', `/v2/images/${image}`, [['Content-Type', PATCH]], JSON.stringify(ops[seed % ops.length])));
+      note(
+        `patch ${image}`,
+        await client.send(
+          'PATCH',
+          `/v2/images/${image}`,
+          [['Content-Type', PATCH]],
+          JSON.stringify(ops[seed % ops.length]),
+        ),
+      );
     }
 
     async function remove(image: string) {
@@ -101,12 +122,28 @@ test('50 concurrent clients: no 5xx, nothing lost, no byte of an unfinished uplo
           const seed = c * 7919 + op * 104729;
           const image = pick(seed);
           switch ((c + op) % 10) {
-            case 0: case 1: await upload(image, 1 + (seed % (200 * 1024))); break;
-            case 2: await abortedUpload(image, 1 + (seed % (64 * 1024))); break;
-            case 3: case 4: case 5: await download(image, seed); break;
-            case 6: case 7: await patch(image, seed); break;
-            case 8: if (op % 3 === 0) await remove(image); else await download(image, seed); break;
-            default: await download(image, seed);
+            case 0:
+            case 1:
+              await upload(image, 1 + (seed % (200 * 1024)));
+              break;
+            case 2:
+              await abortedUpload(image, 1 + (seed % (64 * 1024)));
+              break;
+            case 3:
+            case 4:
+            case 5:
+              await download(image, seed);
+              break;
+            case 6:
+            case 7:
+              await patch(image, seed);
+              break;
+            case 8:
+              if (op % 3 === 0) await remove(image);
+              else await download(image, seed);
+              break;
+            default:
+              await download(image, seed);
           }
         }
       }),
@@ -115,7 +152,9 @@ test('50 concurrent clients: no 5xx, nothing lost, no byte of an unfinished uplo
     expect(serverErrors, serverErrors.join('\n')).toEqual([]);
     const completed = attempts.filter((a) => a.completed);
     // Each image takes at most one completed upload.
-    expect(new Set(completed.map((a) => a.image)).size, 'images with more than one completed upload').toBe(completed.length);
+    expect(new Set(completed.map((a) => a.image)).size, 'images with more than one completed upload').toBe(
+      completed.length,
+    );
 
     // Nothing lost: every completed upload of a live image downloads whole with the same sha512.
     let verified = 0;
@@ -144,7 +183,10 @@ test('50 concurrent clients: no 5xx, nothing lost, no byte of an unfinished uplo
       }
     }
     const aborted = attempts.filter((a) => !a.completed).length;
-    const summary = `${CLIENTS} clients, ${CLIENTS * OPS_PER_CLIENT} operations: ${completed.length} uploads completed and verified by sha512 (${verified} still live), ${aborted} unfinished or refused, ${served.length} downloads checked byte for byte, ${deleted.size} deletes`;
+    const summary =
+      `${CLIENTS} clients, ${CLIENTS * OPS_PER_CLIENT} operations: ` +
+      `${completed.length} uploads completed and verified by sha512 (${verified} still live), ` +
+      `${aborted} unfinished or refused, ${served.length} downloads checked byte for byte, ${deleted.size} deletes`;
     console.log(`concurrency: ${summary}`);
     test.info().annotations.push({ type: 'concurrency', description: summary });
     expect((await client.send('GET', '/healthcheck')).status).toBe(200);

@@ -18,7 +18,9 @@ async function imagesOn(server: ReferenceServer): Promise<string[]> {
   for (const hidden of ['false', 'true']) {
     const res = await fetch(`${server.url}/v2/images?limit=1000&os_hidden=${hidden}`);
     expect(res.status).toBe(200);
-    ids.push(...((await res.json()) as { images: Array<{ id: string; name: string }> }).images.map((i) => `${i.id} ${i.name}`));
+    ids.push(
+      ...((await res.json()) as { images: Array<{ id: string; name: string }> }).images.map((i) => `${i.id} ${i.name}`),
+    );
   }
   return ids;
 }
@@ -55,10 +57,20 @@ for (const how of ['Ctrl-C (SIGINT to the whole process group)', 'SIGINT to the 
     test.setTimeout(150_000);
     const server = await startReferenceServer({ port: 0 });
     const dir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'interrupt-'));
-    const env = cleanEnv({ GLANCE_URL: server.url, CONFORMANCE_REPORT_DIR: dir, CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'), CONFORMANCE_WORKERS: '2' });
+    const env = cleanEnv({
+      GLANCE_URL: server.url,
+      CONFORMANCE_REPORT_DIR: dir,
+      CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'),
+      CONFORMANCE_WORKERS: '2',
+    });
     let child: ChildProcess | undefined;
     try {
-      child = spawn(process.execPath, [require.resolve('tsx/cli'), CLI], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, [require.resolve('tsx/cli'), CLI], {
+        cwd: ROOT,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout!.on('data', (d) => (output += d));
       child.stderr!.on('data', (d) => (output += d));
@@ -82,12 +94,19 @@ for (const how of ['Ctrl-C (SIGINT to the whole process group)', 'SIGINT to the 
 
       const left = (await imagesOn(server)).length;
       test.info().annotations.push({ type: 'left before cleanup', description: String(left) });
-      const cleanup = spawn(process.execPath, [require.resolve('tsx/cli'), CLI, 'cleanup'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const cleanup = spawn(process.execPath, [require.resolve('tsx/cli'), CLI, 'cleanup'], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let cleanupOutput = '';
       cleanup.stdout!.on('data', (d) => (cleanupOutput += d));
       cleanup.stderr!.on('data', (d) => (cleanupOutput += d));
       expect(await exited(cleanup, 60_000), cleanupOutput).toBe(0);
-      expect(await imagesOn(server), `images left after the interrupted run and npm run cleanup (${cleanupOutput.trim()})`).toEqual([]);
+      expect(
+        await imagesOn(server),
+        `images left after the interrupted run and npm run cleanup (${cleanupOutput.trim()})`,
+      ).toEqual([]);
     } finally {
       if (child?.pid && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
       await server.close();
@@ -102,7 +121,10 @@ test('two runs against the same target at once both pass and leave no image behi
     const [a, b] = await Promise.all([runSuite({ GLANCE_URL: server.url }), runSuite({ GLANCE_URL: server.url })]);
     for (const run of [a, b]) {
       expect(run.exitCode, run.output).toBe(0);
-      expect(Object.values(verdictsOf(run.report)).filter((v) => v !== 'pass' && v !== 'not-applicable'), run.output).toEqual([]);
+      expect(
+        Object.values(verdictsOf(run.report)).filter((v) => v !== 'pass' && v !== 'not-applicable'),
+        run.output,
+      ).toEqual([]);
     }
     expect(a.report!.run.id, 'two distinct runs').not.toBe(b.report!.run.id);
     expect(await imagesOn(server), 'images left after two concurrent runs').toEqual([]);

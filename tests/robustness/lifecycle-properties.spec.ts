@@ -5,7 +5,16 @@ import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
 import { startReferenceServer, type ReferenceServer } from '../../reference-server';
 import { canTransition, type ImageStatus } from '../../reference-server/status';
-import { expectedForRange, judgeDownload, rawExchange, RawClient, runs, SEED, type RawResponse } from './support';
+import {
+  expectedForRange,
+  judgeDownload,
+  rawExchange,
+  RawClient,
+  runs,
+  SEED,
+  uploadHead,
+  type RawResponse,
+} from './support';
 
 /**
  * Property-based lifecycle checks: random call sequences (create, upload, an upload that stops
@@ -16,11 +25,17 @@ import { expectedForRange, judgeDownload, rawExchange, RawClient, runs, SEED, ty
  * images stay gone; an active image serves exactly the bytes behind its first location.
  */
 
-const PATCH_TYPES = ['application/openstack-images-v2.1-json-patch', 'application/openstack-images-v2.0-json-patch', 'application/json', ''];
+const PATCH_TYPES = [
+  'application/openstack-images-v2.1-json-patch',
+  'application/openstack-images-v2.0-json-patch',
+  'application/json',
+  '',
+];
 const REACHABLE: ReadonlySet<string> = new Set(['queued', 'saving', 'uploading', 'active', 'deactivated']);
 
 /** Deterministic bytes of a given size, distinct per seed. */
-const bytes = (size: number, seed: number) => Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + seed * 7 + 1) & 0xff));
+const bytes = (size: number, seed: number) =>
+  Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + seed * 7 + 1) & 0xff));
 
 type Command =
   | { kind: 'create'; props: Record<string, unknown> }
@@ -34,9 +49,24 @@ function commands(locationBase: string): fc.Arbitrary<Command[]> {
   const size = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3000 }));
   const locationUrl = fc.oneof(
     fc.tuple(fc.nat({ max: 5 }), fc.integer({ min: 1, max: 2000 })).map(([n, s]) => `${locationBase}/loc/${n}/${s}`),
-    fc.constantFrom('http://127.0.0.1:1/unreachable', `${locationBase}/missing`, 'memory://nope', 'file:///etc/passwd', 'swift+config://x', 'not a url', ''),
+    fc.constantFrom(
+      'http://127.0.0.1:1/unreachable',
+      `${locationBase}/missing`,
+      'memory://nope',
+      'file:///etc/passwd',
+      'swift+config://x',
+      'not a url',
+      '',
+    ),
   );
-  const location = fc.record({ url: locationUrl, metadata: fc.oneof(fc.constant({}), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }), fc.constant(null)) });
+  const location = fc.record({
+    url: locationUrl,
+    metadata: fc.oneof(
+      fc.constant({}),
+      fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }),
+      fc.constant(null),
+    ),
+  });
   const value = fc.oneof(
     location,
     fc.array(location, { maxLength: 3 }),
@@ -45,8 +75,33 @@ function commands(locationBase: string): fc.Arbitrary<Command[]> {
   );
   const path = fc.oneof(
     fc.constantFrom('/locations', '/locations/0', '/locations/1', '/locations/-', '/locations/x', '/locations/0/url'),
-    fc.constantFrom('/name', '/tags', '/protected', '/min_ram', '/min_disk', '/visibility', '/disk_format', '/container_format', '/os_hidden'),
-    fc.constantFrom('/status', '/id', '/size', '/checksum', '/os_glance_x', '/deleted', '/x_prop', '/y', '/', '', 'name', '/a~2b', '/a/b', '/a~'),
+    fc.constantFrom(
+      '/name',
+      '/tags',
+      '/protected',
+      '/min_ram',
+      '/min_disk',
+      '/visibility',
+      '/disk_format',
+      '/container_format',
+      '/os_hidden',
+    ),
+    fc.constantFrom(
+      '/status',
+      '/id',
+      '/size',
+      '/checksum',
+      '/os_glance_x',
+      '/deleted',
+      '/x_prop',
+      '/y',
+      '/',
+      '',
+      'name',
+      '/a~2b',
+      '/a/b',
+      '/a~',
+    ),
     fc.string({ maxLength: 8 }),
   );
   const op = fc.constantFrom('add', 'remove', 'replace', 'replace', 'add', 'move', 'test', 'ADD', 1, null);
@@ -72,10 +127,49 @@ function commands(locationBase: string): fc.Arbitrary<Command[]> {
   );
   const command: fc.Arbitrary<Command> = fc.oneof(
     { weight: 3, arbitrary: props.map((p) => ({ kind: 'create' as const, props: p })) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constantFrom('upload' as const, 'stage' as const, 'aborted-upload' as const), target, size }) },
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('patch' as const), target, mediaType: fc.constantFrom(...PATCH_TYPES, PATCH_TYPES[0], PATCH_TYPES[0]), body }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('deactivate' as const, 'reactivate' as const, 'delete' as const), target }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('download' as const), target, range: fc.option(fc.constantFrom('bytes=0-0', 'bytes=5-', 'bytes=-7', 'bytes=0-999999', 'bytes=3-1', 'bytes=-0', 'bytes=100000-'), { nil: undefined }) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constantFrom('upload' as const, 'stage' as const, 'aborted-upload' as const),
+        target,
+        size,
+      }),
+    },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('patch' as const),
+        target,
+        mediaType: fc.constantFrom(...PATCH_TYPES, PATCH_TYPES[0], PATCH_TYPES[0]),
+        body,
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constantFrom('deactivate' as const, 'reactivate' as const, 'delete' as const),
+        target,
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('download' as const),
+        target,
+        range: fc.option(
+          fc.constantFrom(
+            'bytes=0-0',
+            'bytes=5-',
+            'bytes=-7',
+            'bytes=0-999999',
+            'bytes=3-1',
+            'bytes=-0',
+            'bytes=100000-',
+          ),
+          { nil: undefined },
+        ),
+      }),
+    },
   );
   // Every sequence starts by creating a usable image, so that the other calls have something to act on.
   const usable = { disk_format: 'raw', container_format: 'bare' };
@@ -116,7 +210,8 @@ test.describe('image lifecycle under random call sequences @property', () => {
     await new Promise((resolve) => locations.close(resolve));
   });
 
-  /** The bytes an active image must serve: its uploaded data while it keeps its memory location, else its first http location's. */
+  /** The bytes an active image must serve: its uploaded data while it keeps its memory location, else its first
+   * http location's. */
   function expectedBytes(image: Tracked, record: { locations?: Array<{ url: string }> }): Buffer | undefined {
     const first = (record.locations ?? [])[0]?.url;
     if (first === undefined) return undefined;
@@ -135,11 +230,18 @@ test.describe('image lifecycle under random call sequences @property', () => {
     switch (command.kind) {
       case 'upload':
       case 'stage':
-        return client.send('PUT', `${at}/${command.kind === 'upload' ? 'file' : 'stage'}`, [['Content-Type', 'application/octet-stream']], bytes(command.size, image.id.charCodeAt(0)));
+        return client.send(
+          'PUT',
+          `${at}/${command.kind === 'upload' ? 'file' : 'stage'}`,
+          [['Content-Type', 'application/octet-stream']],
+          bytes(command.size, image.id.charCodeAt(0)),
+        );
       case 'aborted-upload': {
         // Promises more bytes than it sends, then goes away.
-        const head = `PUT ${at}/file HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: ${command.size + 10}\r\n\r\n`;
-        const raw = await rawExchange(server.url, Buffer.concat([Buffer.from(head), bytes(command.size, 99)]), { waitMs: 30 });
+        const head = uploadHead(`${at}/file`, ['Content-Length', String(command.size + 10)]);
+        const raw = await rawExchange(server.url, Buffer.concat([Buffer.from(head), bytes(command.size, 99)]), {
+          waitMs: 30,
+        });
         // The server notices the closed connection on its own time: wait (bounded) until it has.
         for (let i = 0; i < 100; i++) {
           const shown = await client.send('GET', at);
@@ -172,12 +274,16 @@ test.describe('image lifecycle under random call sequences @property', () => {
           calls++;
           const what = `${command.kind} ${JSON.stringify(command)}`;
           if (res === undefined) continue;
-          if (typeof res !== 'string') assert.ok(res.status < 500, `${what} answered ${res.status}: ${res.body.toString('utf8').slice(0, 200)}`);
+          if (typeof res !== 'string')
+            assert.ok(res.status < 500, `${what} answered ${res.status}: ${res.body.toString('utf8').slice(0, 200)}`);
           if (command.kind === 'create' && typeof res !== 'string' && res.status === 201) {
             images.push({ id: client.json<{ id: string }>(res).id, status: 'queued' });
           }
           if (command.kind === 'upload' && typeof res !== 'string' && res.status === 204) {
-            images[command.target % images.length].uploaded = bytes(command.size, images[command.target % images.length].id.charCodeAt(0));
+            images[command.target % images.length].uploaded = bytes(
+              command.size,
+              images[command.target % images.length].id.charCodeAt(0),
+            );
           }
           // The state of every image after the call.
           for (const image of images) {
@@ -192,9 +298,17 @@ test.describe('image lifecycle under random call sequences @property', () => {
               continue;
             }
             assert.equal(shown.status, 200);
-            const record = client.json<{ status: ImageStatus; size: number | null; locations?: Array<{ url: string }> }>(shown);
+            const record = client.json<{
+              status: ImageStatus;
+              size: number | null;
+              locations?: Array<{ url: string }>;
+            }>(shown);
             assert.ok(REACHABLE.has(record.status), `status ${record.status} after ${what}`);
-            if (command.kind === 'aborted-upload' && images[command.target % images.length] === image && image.status !== 'active') {
+            if (
+              command.kind === 'aborted-upload' &&
+              images[command.target % images.length] === image &&
+              image.status !== 'active'
+            ) {
               assert.notEqual(record.status, 'active', `a ${image.status} image after an upload that stopped mid-way`);
             }
             const from = image.status;
@@ -202,11 +316,16 @@ test.describe('image lifecycle under random call sequences @property', () => {
             if (from !== to) {
               const transfer = ['upload', 'stage', 'aborted-upload'].includes(command.kind);
               const direct = canTransition(from, to);
-              const viaTransfer = transfer && (['saving', 'uploading'] as const).some((mid) => canTransition(from, mid) && canTransition(mid, to));
+              const viaTransfer =
+                transfer &&
+                (['saving', 'uploading'] as const).some((mid) => canTransition(from, mid) && canTransition(mid, to));
               assert.ok(direct || viaTransfer, `${from} → ${to} after ${what} is not in Glance's table`);
             }
             image.status = to;
-            if (to === 'active' && (command.kind === 'download' || command.kind === 'upload' || command.kind === 'patch')) {
+            if (
+              to === 'active' &&
+              (command.kind === 'download' || command.kind === 'upload' || command.kind === 'patch')
+            ) {
               const data = expectedBytes(image, record);
               if (data === undefined) continue;
               assert.equal(record.size, data.length, `size of active image ${image.id}`);

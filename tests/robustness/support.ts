@@ -28,7 +28,12 @@ export class RawClient {
 
   constructor(readonly base: string) {}
 
-  async send(method: string, path: string, headers: Array<[string, string]> = [], body?: Buffer | string): Promise<RawResponse> {
+  async send(
+    method: string,
+    path: string,
+    headers: Array<[string, string]> = [],
+    body?: Buffer | string,
+  ): Promise<RawResponse> {
     const res = await request(`${this.base}${path}`, {
       method: method as 'GET',
       headers: headers.flat(),
@@ -40,7 +45,8 @@ export class RawClient {
     const chunks: Buffer[] = [];
     for await (const chunk of res.body) chunks.push(chunk as Buffer);
     const flat: Record<string, string> = {};
-    for (const [key, value] of Object.entries(res.headers)) flat[key] = Array.isArray(value) ? value.join(', ') : String(value);
+    for (const [key, value] of Object.entries(res.headers))
+      flat[key] = Array.isArray(value) ? value.join(', ') : String(value);
     return { status: res.statusCode, headers: flat, body: Buffer.concat(chunks) };
   }
 
@@ -57,7 +63,11 @@ export class RawClient {
  * Sends `bytes` on a fresh socket and collects whatever comes back until the server closes or
  * `waitMs` passes. For requests no HTTP client would send (broken framing, invalid bytes).
  */
-export function rawExchange(base: string, bytes: Buffer | string, options: { waitMs?: number; end?: boolean } = {}): Promise<string> {
+export function rawExchange(
+  base: string,
+  bytes: Buffer | string,
+  options: { waitMs?: number; end?: boolean } = {},
+): Promise<string> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve) => {
     const socket = net.connect(Number(port), hostname);
@@ -76,6 +86,15 @@ export function rawExchange(base: string, bytes: Buffer | string, options: { wai
     });
   });
 }
+
+/** An HTTP/1.1 request head, for rawExchange. */
+export function requestHead(method: string, target: string, headers: Array<[string, string]>): string {
+  return `${method} ${target} HTTP/1.1\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+}
+
+/** The head of an octet-stream upload; `framing` is its Content-Length or Transfer-Encoding header. */
+export const uploadHead = (target: string, framing: [string, string]): string =>
+  requestHead('PUT', target, [['Host', 'x'], ['Content-Type', 'application/octet-stream'], framing]);
 
 /** Status code of the first response in a raw exchange (0 when there is none). */
 export const statusOf = (raw: string): number => Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0);
@@ -97,7 +116,10 @@ export function expectedForRange(value: string, size: number): Expected {
   const field = value.replace(OWS, '');
   const m = /^([^=]*)=(.*)$/s.exec(field);
   if (!m || m[1].toLowerCase() !== 'bytes') return { kind: 'full' };
-  const elements = m[2].split(',').map((e) => e.replace(OWS, '')).filter((e) => e !== '');
+  const elements = m[2]
+    .split(',')
+    .map((e) => e.replace(OWS, ''))
+    .filter((e) => e !== '');
   if (elements.length === 0) return { kind: 'full' };
   const specs: Array<{ first?: number; last?: number; suffix?: number }> = [];
   for (const element of elements) {
@@ -131,7 +153,8 @@ export function expectedForContentRange(value: string, size: number): Expected {
   const [first, last] = [Number(m[1]), Number(m[2])];
   const length = m[3] === '*' ? undefined : Number(m[3]);
   const safe = [first, last, ...(length === undefined ? [] : [length])].every(Number.isSafeInteger);
-  if (!safe || last < first || (length !== undefined && last >= length) || first >= size || last >= size) return { kind: 'unsatisfiable' };
+  if (!safe || last < first || (length !== undefined && last >= length) || first >= size || last >= size)
+    return { kind: 'unsatisfiable' };
   return { kind: 'partial', first, last };
 }
 
@@ -147,14 +170,17 @@ export function judgeDownload(res: RawResponse, expected: Expected, data: Buffer
     case 'partial': {
       const { first, last } = expected;
       if (res.status !== 206) return `status ${res.status}, expected 206 ${first}-${last}`;
-      if (res.headers['content-range'] !== `bytes ${first}-${last}/${size}`) return `Content-Range ${res.headers['content-range']}, expected bytes ${first}-${last}/${size}`;
-      if (res.headers['content-length'] !== String(last - first + 1)) return `Content-Length ${res.headers['content-length']}`;
+      if (res.headers['content-range'] !== `bytes ${first}-${last}/${size}`)
+        return `Content-Range ${res.headers['content-range']}, expected bytes ${first}-${last}/${size}`;
+      if (res.headers['content-length'] !== String(last - first + 1))
+        return `Content-Length ${res.headers['content-length']}`;
       if (!res.body.equals(data.subarray(first, last + 1))) return 'the 206 body is not the requested slice';
       return undefined;
     }
     case 'unsatisfiable':
       if (res.status !== 416) return `status ${res.status}, expected 416`;
-      if (res.headers['content-range'] !== `bytes */${size}`) return `416 with Content-Range ${res.headers['content-range']}, expected bytes */${size}`;
+      if (res.headers['content-range'] !== `bytes */${size}`)
+        return `416 with Content-Range ${res.headers['content-range']}, expected bytes */${size}`;
       if (size >= 8 && res.body.includes(data.subarray(0, 8))) return 'the 416 carries image bytes';
       return undefined;
   }

@@ -25,13 +25,23 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs `npm run conformance` in a child process, the way a user does, with its own report folder. */
-export async function runSuite(env: Record<string, string>, args: string[] = [], reportDir?: string): Promise<SuiteRun> {
+export async function runSuite(
+  env: Record<string, string>,
+  args: string[] = [],
+  reportDir?: string,
+): Promise<SuiteRun> {
   const dir = reportDir ?? fs.mkdtempSync(path.join(ROOT, 'test-results', 'suite-run-'));
   const clean: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(clean)) if (/^(OS_|GLANCE_|REFERENCE_|CONFORMANCE_)/.test(key)) delete clean[key];
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), CLI, ...args], {
     cwd: ROOT,
-    env: { ...clean, CONFORMANCE_REPORT_DIR: dir, CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'), CONFORMANCE_WORKERS: '2', ...env },
+    env: {
+      ...clean,
+      CONFORMANCE_REPORT_DIR: dir,
+      CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'),
+      CONFORMANCE_WORKERS: '2',
+      ...env,
+    },
   });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
