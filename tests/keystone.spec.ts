@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -7,7 +6,7 @@ import type { ConformanceReport } from '../reporting/model';
 import { startGlance, stopGlance, type Policy } from '../launcher/glance';
 import { readOpenrc } from '../launcher/identities';
 import { keystonePasswords } from '../launcher/keystone';
-import { freePort, ROOT, runSuite, verdictsOf, type SuiteRun } from './support/run-suite';
+import { freePort, ROOT, runAgainstRealGlance, runSuite, verdictsOf, type SuiteRun } from './support/run-suite';
 
 /**
  * Real Glance 25.1 behind keystonemiddleware with a real Keystone 22 (the launcher's Keystone flavour, which
@@ -131,35 +130,14 @@ test('conformance:glance --keystone: member + admin, tokens expiring mid-run, ma
   const dir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'keystone-run-'));
   runDirs.push(dir);
   const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    [
-      require.resolve('tsx/cli'),
-      path.join(ROOT, 'scripts', 'conformance-glance.ts'),
-      '--keystone',
-      ...launchArgs(),
-      '--expect',
-      'expectations/glance-25.1-keystone-member-admin.json',
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CONFORMANCE_REPORT_DIR: dir,
-        CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'),
-        CONFORMANCE_WORKERS: '2',
-      },
-    },
+  const { exitCode, output, report } = await runAgainstRealGlance(
+    ['--keystone', ...launchArgs(), '--expect', 'expectations/glance-25.1-keystone-member-admin.json'],
+    dir,
   );
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   expect(exitCode, output.slice(-4000)).toBe(0);
   expect(output).toContain('every verdict matches expectations/glance-25.1-keystone-member-admin.json');
-  const report = JSON.parse(fs.readFileSync(path.join(dir, 'conformance.json'), 'utf8')) as ConformanceReport;
-  expect(report.target?.auth).toBe('password');
-  expect(report.target?.url, 'endpoint from the catalog, no GLANCE_URL').toBe(glanceUrl);
+  expect(report?.target?.auth).toBe('password');
+  expect(report?.target?.url, 'endpoint from the catalog, no GLANCE_URL').toBe(glanceUrl);
   // Deactivation (by the admin identity) worked: the deactivated-image requirements were judged.
   expect(verdictsOf(report)['LOC-ADD-DEACTIVATED-409']).toBe('pass');
   console.log(`member+admin run: ${((Date.now() - started) / 1000).toFixed(1)} s (tokens live ${TOKEN_LIFETIME_S} s)`);
@@ -292,40 +270,17 @@ async function glance30(args: string[], baseline: string): Promise<ConformanceRe
   test.setTimeout(900_000);
   const dir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'keystone-run-'));
   runDirs.push(dir);
-  const child = spawn(
-    process.execPath,
+  const { exitCode, output, report } = await runAgainstRealGlance(
     [
-      require.resolve('tsx/cli'),
-      path.join(ROOT, 'scripts', 'conformance-glance.ts'),
-      '--release',
-      '2025.1',
-      '--keystone',
-      '--state',
-      STATE_30,
-      '--token-expiration',
-      String(TOKEN_LIFETIME_S),
-      ...args,
-      '--expect',
-      baseline,
+      ...['--release', '2025.1', '--keystone', '--state', STATE_30],
+      ...['--token-expiration', String(TOKEN_LIFETIME_S), ...args, '--expect', baseline],
     ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CONFORMANCE_REPORT_DIR: dir,
-        CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'),
-        CONFORMANCE_WORKERS: '2',
-      },
-    },
+    dir,
   );
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   for (const value of Object.values(keystonePasswords(STATE_30))) secrets.add(value);
   expect(exitCode, output.slice(-4000)).toBe(0);
   expect(output).toContain(`every verdict matches ${baseline}`);
-  return JSON.parse(fs.readFileSync(path.join(dir, 'conformance.json'), 'utf8')) as ConformanceReport;
+  return report!;
 }
 
 test('Glance 30.0 (2025.1) behind Keystone: member, admin and service identities, matches its baseline', async () => {

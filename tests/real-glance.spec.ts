@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -6,7 +5,7 @@ import type { ConformanceReport } from '../reporting/model';
 import { compareReports, declaredKeys, describeDivergence, undeclared } from '../reporting/differential';
 import { renderMatrixHtml } from '../reporting/matrix';
 import { RELEASES, type Release } from '../launcher/glance';
-import { freePort, ROOT, runSuite } from './support/run-suite';
+import { freePort, ROOT, runAgainstRealGlance, runSuite, type SuiteRun } from './support/run-suite';
 
 /**
  * Real OpenStack Glance as further targets, each release gated by its own baselines: 25.1 (Zed, Debian bookworm's
@@ -27,32 +26,11 @@ test.afterAll(() => {
   for (const dir of stateDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function runAgainstGlance(
-  args: string[],
-): Promise<{ exitCode: number; output: string; report?: ConformanceReport }> {
+function runAgainstGlance(args: string[]): Promise<SuiteRun> {
   const dir = fs.mkdtempSync(path.join(ROOT, 'test-results', 'real-glance-'));
   const state = fs.mkdtempSync(path.join(ROOT, '.state', 'real-glance-ci-'));
   stateDirs.push(state);
-  const child = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'conformance-glance.ts'), '--state', state, ...args],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CONFORMANCE_REPORT_DIR: dir,
-        CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results'),
-        CONFORMANCE_WORKERS: '2',
-        CONFORMANCE_RECORD_ALL: '1',
-      },
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  const file = path.join(dir, 'conformance.json');
-  return { exitCode, output, report: fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined };
+  return runAgainstRealGlance(['--state', state, ...args], dir, { CONFORMANCE_RECORD_ALL: '1' });
 }
 
 const MUST_PASS_ON_GLANCE = [

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { ConformanceReport } from '../../reporting/model';
 
 export { ROOT } from '../../harness/paths';
+export { freePort } from '../../launcher/supervisor';
 import { CLI, ROOT } from '../../harness/paths';
 
 export interface SuiteRun {
@@ -13,27 +13,21 @@ export interface SuiteRun {
   report?: ConformanceReport;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+/** Runs `npm run conformance` in a child process, the way a user does, with its own report folder. */
+export function runSuite(env: Record<string, string>, args: string[] = [], reportDir?: string): Promise<SuiteRun> {
+  return run(CLI, args, env, reportDir ?? fs.mkdtempSync(path.join(ROOT, 'test-results', 'suite-run-')));
 }
 
-/** Runs `npm run conformance` in a child process, the way a user does, with its own report folder. */
-export async function runSuite(
-  env: Record<string, string>,
-  args: string[] = [],
-  reportDir?: string,
-): Promise<SuiteRun> {
-  const dir = reportDir ?? fs.mkdtempSync(path.join(ROOT, 'test-results', 'suite-run-'));
+/** Runs `npm run conformance:glance` (real Glance on loopback, then the suite against it) in a child process. */
+export function runAgainstRealGlance(args: string[], reportDir: string, env: Record<string, string> = {}) {
+  return run(path.join(ROOT, 'scripts', 'conformance-glance.ts'), args, env, reportDir);
+}
+
+async function run(entry: string, args: string[], env: Record<string, string>, dir: string): Promise<SuiteRun> {
+  // The caller's own deployment variables must not leak into a run that names its target itself.
   const clean: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(clean)) if (/^(OS_|GLANCE_|REFERENCE_|CONFORMANCE_)/.test(key)) delete clean[key];
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), CLI, ...args], {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), entry, ...args], {
     cwd: ROOT,
     env: {
       ...clean,
