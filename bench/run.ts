@@ -14,6 +14,7 @@ import {
   type RangeLatency,
   type Transfer,
 } from './http';
+import { ForeignLoadMeter, type ForeignLoad } from './foreign-load';
 import { timeSuite, type SuiteRun } from './suite';
 import type { Release } from '../launcher/glance';
 import {
@@ -112,6 +113,8 @@ export interface BenchResult {
     loadAverageAtStart: number[];
     loadAverageAtEnd: number[];
     loadLimit: number | null;
+    /** CPU other work took while the bench ran (foreign-load.ts); null where there is no /proc. Older runs lack it. */
+    foreignLoad?: ForeignLoad | null;
   };
   options: Omit<BenchOptions, 'log'>;
   hashing: HashingResult;
@@ -263,6 +266,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg();
   options.log(`load average ${loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
+  const meter = new ForeignLoadMeter();
+  meter.start();
 
   let glance: GlanceLauncher | null = null;
   let glanceResult: TargetResult | null = null;
@@ -274,6 +279,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       try {
         glance = await startGlance(options.glanceStateDir, options.glancePort, options.glanceRelease);
         cleanups.add(glance.stop);
+        // A Glance left running by an earlier run is not the bench's child: its CPU is still the bench's doing.
+        meter.adopt(pidsListeningOn(options.glancePort));
         options.log(`real Glance: ${glance.url}`);
       } catch (error) {
         // The reference server is still measured; the report says why Glance is missing.
@@ -309,6 +316,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     const { log: _log, ...recorded } = options;
     void _log;
+    // Before Glance is stopped: a Glance that is not the bench's child would take its CPU out of the own set.
+    const foreignLoad = meter.finish();
+    if (foreignLoad) options.log(`foreign load ${foreignLoad.load.toFixed(2)} CPUs`);
     return {
       tool: 'glance-conformance bench',
       startedAt,
@@ -319,6 +329,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         loadAverageAtStart,
         loadAverageAtEnd: os.loadavg(),
         loadLimit: options.loadLimit,
+        foreignLoad,
       },
       options: recorded,
       hashing,

@@ -7,7 +7,7 @@
  *   --no-glance        skip real Glance      --no-suite   skip the suite wall times
  *   --out FILE         JSON report (default reports/bench.json; the markdown goes next to it as .md)
  *   --wait-load X      first wait (≤ 10 min) until the 1-minute load average is below X; no PASS when the load
- *                      at the start or the end of the run is X or more
+ *                      average at the start or the foreign load during the run (bench/foreign-load.ts) is X or more
  *   --doc FILE         also write the measured tables with how they were measured (docs/benchmarks.md), and the
  *                      run's JSON beside it (docs/benchmarks.json)
  *   --from FILE        measure nothing: render --out's markdown and --doc from this earlier bench.json
