@@ -81,6 +81,30 @@ export function formatDuration(ms: number): string {
 }
 
 /** The stylesheet and browser script of a page kind, in `reporting/assets/`: `<kind>.css`, `<kind>.js`. */
+/**
+ * The filter bar both pages share: the page's own controls around a feature select, and a live count the page's
+ * script keeps up to date.
+ */
+export function filterForm(features: string[], count: number, before: string[], after: string[]): string {
+  const options = [
+    '<option value="">all features</option>',
+    ...features.map((f) => el('option', { value: f }, esc(f))),
+  ];
+  return el(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter requirements', onsubmit: 'return false' },
+    '\n',
+    ...before,
+    el('label', {}, 'Feature ', el('select', { id: 'feature-filter' }, ...options)),
+    ...after,
+    el(
+      'span',
+      { class: 'status-line', id: 'shown-count', role: 'status', 'aria-live': 'polite' },
+      `${count} of ${count} requirements shown`,
+    ),
+  );
+}
+
 export type PageKind = 'report' | 'matrix';
 
 const ASSETS = path.join(__dirname, 'assets');

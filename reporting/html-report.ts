@@ -3,6 +3,7 @@ import {
   badge,
   el,
   esc,
+  filterForm,
   formatDuration,
   link,
   OVERALL_HELP,
@@ -345,27 +346,16 @@ function filters(report: ConformanceReport): string {
       el('span', { class: 'muted' }, String(s[v])),
     ),
   );
-  const options = [
-    '<option value="">all features</option>',
-    ...features.map((f) => el('option', { value: f }, esc(f))),
-  ];
-  const count = report.requirements.length;
-  return el(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filter requirements', onsubmit: 'return false' },
-    '\n',
-    el('fieldset', {}, '<legend>Verdict</legend>', ...boxes),
-    '\n',
-    el('label', {}, 'Feature ', el('select', { id: 'feature-filter' }, ...options)),
-    '\n<label>Search <input type="search" id="text-filter" placeholder="ID, title, clause…"></label>',
-    '\n<button type="button" id="only-findings">Only findings</button>',
-    '\n<button type="button" id="show-all">Show all</button>',
-    '\n<button type="button" id="expand-all">Expand/collapse evidence</button>\n',
-    el(
-      'span',
-      { class: 'status-line', id: 'shown-count', role: 'status', 'aria-live': 'polite' },
-      `${count} of ${count} requirements shown`,
-    ),
+  return filterForm(
+    features,
+    report.requirements.length,
+    [el('fieldset', {}, '<legend>Verdict</legend>', ...boxes), '\n'],
+    [
+      '\n<label>Search <input type="search" id="text-filter" placeholder="ID, title, clause…"></label>',
+      '\n<button type="button" id="only-findings">Only findings</button>',
+      '\n<button type="button" id="show-all">Show all</button>',
+      '\n<button type="button" id="expand-all">Expand/collapse evidence</button>\n',
+    ],
   );
 }
 

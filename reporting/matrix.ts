@@ -3,6 +3,7 @@ import {
   badge,
   el,
   esc,
+  filterForm,
   formatDuration,
   OVERALL_HELP,
   page,
@@ -127,22 +128,14 @@ function rowOf(r: Row, columns: MatrixColumn[]): string {
 }
 
 function filters(features: string[], count: number): string {
-  const options = [
-    '<option value="">all features</option>',
-    ...features.map((f) => el('option', { value: f }, esc(f))),
-  ];
-  return el(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filter requirements', onsubmit: 'return false' },
-    '\n',
-    el('label', {}, 'Feature ', el('select', { id: 'feature-filter' }, ...options)),
-    '\n<label><input type="checkbox" id="only-differ"> only rows where targets differ</label>',
-    '\n<label><input type="checkbox" id="only-findings"> only rows with a finding</label>\n',
-    el(
-      'span',
-      { class: 'status-line', id: 'shown-count', role: 'status', 'aria-live': 'polite' },
-      `${count} of ${count} requirements shown`,
-    ),
+  return filterForm(
+    features,
+    count,
+    [],
+    [
+      '\n<label><input type="checkbox" id="only-differ"> only rows where targets differ</label>',
+      '\n<label><input type="checkbox" id="only-findings"> only rows with a finding</label>\n',
+    ],
   );
 }
 
