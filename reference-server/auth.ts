@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { httpError, HttpError } from './errors';
 import { KeystoneUnavailable, KeystoneValidator } from './keystone';
-import type { ResolvedOptions } from './options';
+import type { AuthToken, ResolvedOptions } from './options';
 
 export interface RequestContext {
   /** False in no-auth mode, where the reference grants what Glance's policy would refuse (policy.ts). */
@@ -45,16 +45,16 @@ export function authenticator(auth: ResolvedOptions['auth']): Authenticator {
     const challenge = { 'WWW-Authenticate': `Keystone uri="${auth.keystone.authUrl.replace(/\/v3\/?$/, '')}"` };
     return async (req) => {
       const token = presentedToken(req);
-      let context: RequestContext | null;
+      let identity: Omit<AuthToken, 'token'> | null;
       try {
-        context = token === undefined ? null : await keystone.validate(token);
+        identity = token === undefined ? null : await keystone.validate(token);
       } catch (error) {
         if (!(error instanceof KeystoneUnavailable)) throw error;
         console.error(`reference-server: ${error.message}`);
         throw httpError(503, 'The server is currently unavailable. Please try again at a later time.');
       }
-      if (context === null) throw unauthorized(challenge);
-      return context;
+      if (identity === null) throw unauthorized(challenge);
+      return contextOf(identity);
     };
   }
   const tokens = auth.tokens;
@@ -62,14 +62,18 @@ export function authenticator(auth: ResolvedOptions['auth']): Authenticator {
     const token = presentedToken(req);
     const entry = tokens.find((t) => t.token === token);
     if (!entry) throw unauthorized();
-    const roles = entry.roles.map((role) => role.toLowerCase());
-    return {
-      authenticated: true,
-      isAdmin: roles.includes('admin'),
-      project: entry.project,
-      user: entry.user ?? null,
-      roles,
-    };
+    return contextOf(entry);
+  };
+}
+
+function contextOf(identity: Omit<AuthToken, 'token'>): RequestContext {
+  const roles = identity.roles.map((role) => role.toLowerCase());
+  return {
+    authenticated: true,
+    isAdmin: roles.includes('admin'),
+    project: identity.project || null,
+    user: identity.user ?? null,
+    roles,
   };
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startReferenceServer, type ReferenceServerOptions } from './index';
-import type { KeystoneCredentials } from './keystone';
+import type { KeystoneCredentials } from './options';
 import type { AuthToken } from './options';
 
 const USAGE = `Usage: reference-server [options]

@@ -14,8 +14,7 @@ import { ImageStore } from './store';
 import { TaskStore } from './tasks';
 import { imageValidator } from './validation';
 
-export type { KeystoneCredentials } from './keystone';
-export type { AuthToken, ReferenceServerOptions } from './options';
+export type { AuthToken, KeystoneCredentials, ReferenceServerOptions } from './options';
 
 export interface ReferenceServer {
   url: string;

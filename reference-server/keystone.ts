@@ -6,21 +6,10 @@
  * cached until the token expires or for CACHE_MS, whichever comes first
  * (keystonemiddleware's `token_cache_time` is 300 s).
  */
-import type { RequestContext } from './auth';
+import type { AuthToken, KeystoneCredentials } from './options';
 
-/** Service credentials: the reference server's own identity in Keystone. */
-export interface KeystoneCredentials {
-  /** Keystone's base URL or its /v3 URL. */
-  authUrl: string;
-  username: string;
-  password: string;
-  projectName: string;
-  /** Domains by name or by id (default: the `default` domain). */
-  userDomainName?: string;
-  userDomainId?: string;
-  projectDomainName?: string;
-  projectDomainId?: string;
-}
+/** Who a valid token belongs to, as Keystone says. */
+export type KeystoneIdentity = Omit<AuthToken, 'token'>;
 
 const domain = (name?: string, id?: string) => (name ? { name } : { id: id ?? 'default' });
 
@@ -30,8 +19,8 @@ export class KeystoneUnavailable extends Error {}
 const CACHE_MS = 300_000;
 const TIMEOUT_MS = 10_000;
 
-interface CachedContext {
-  context: RequestContext;
+interface CachedIdentity {
+  identity: KeystoneIdentity;
   until: number;
 }
 
@@ -51,17 +40,17 @@ export function v3Url(authUrl: string): string {
 
 export class KeystoneValidator {
   private serviceToken: Promise<string> | null = null;
-  private readonly cache = new Map<string, CachedContext>();
+  private readonly cache = new Map<string, CachedIdentity>();
   private readonly base: string;
 
   constructor(private readonly credentials: KeystoneCredentials) {
     this.base = v3Url(credentials.authUrl);
   }
 
-  /** The caller's context, or null when Keystone does not know the token (401 for the caller). */
-  async validate(token: string): Promise<RequestContext | null> {
+  /** Whose token it is, or null when Keystone does not know the token (401 for the caller). */
+  async validate(token: string): Promise<KeystoneIdentity | null> {
     const cached = this.cache.get(token);
-    if (cached && cached.until > Date.now()) return cached.context;
+    if (cached && cached.until > Date.now()) return cached.identity;
     this.cache.delete(token);
     let response = await this.check(token, await this.service());
     if (response.status === 401 || response.status === 403) {
@@ -74,17 +63,14 @@ export class KeystoneValidator {
       throw new KeystoneUnavailable(`Keystone answered ${response.status} to a token validation`);
     }
     const body = (await response.json()) as TokenBody;
-    const roles = (body.token?.roles ?? []).map((role) => (role.name ?? '').toLowerCase());
-    const context: RequestContext = {
-      authenticated: true,
-      isAdmin: roles.includes('admin'),
-      project: body.token?.project?.id ?? null,
-      user: body.token?.user?.id ?? null,
-      roles,
+    const identity: KeystoneIdentity = {
+      project: body.token?.project?.id ?? '',
+      user: body.token?.user?.id,
+      roles: (body.token?.roles ?? []).map((role) => role.name ?? ''),
     };
     const expires = Date.parse(body.token?.expires_at ?? '');
-    this.cache.set(token, { context, until: Math.min(Date.now() + CACHE_MS, Number.isNaN(expires) ? 0 : expires) });
-    return context;
+    this.cache.set(token, { identity, until: Math.min(Date.now() + CACHE_MS, Number.isNaN(expires) ? 0 : expires) });
+    return identity;
   }
 
   private check(token: string, serviceToken: string): Promise<Response> {

@@ -7,7 +7,19 @@ export interface AuthToken {
   user?: string;
 }
 
-import type { KeystoneCredentials } from './keystone';
+/** Service credentials: the reference server's own identity in Keystone. */
+export interface KeystoneCredentials {
+  /** Keystone's base URL or its /v3 URL. */
+  authUrl: string;
+  username: string;
+  password: string;
+  projectName: string;
+  /** Domains by name or by id (default: the `default` domain). */
+  userDomainName?: string;
+  userDomainId?: string;
+  projectDomainName?: string;
+  projectDomainId?: string;
+}
 
 export interface ReferenceServerOptions {
   host?: string;
