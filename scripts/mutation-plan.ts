@@ -11,7 +11,7 @@ export interface MutationProject {
    * switching between them: starting a worker costs more than a dozen tests.
    */
   assign?: Record<string, string>;
-  /** The one mutant of a worker, on before the server's modules load (mutants in module-level code). */
+  /** The one mutant of a worker, on before the server's modules load (a mutant judged alone). */
   mutant?: string;
   /** With `mutant`: the keys of the tests to run. */
   tests?: string[];
@@ -27,6 +27,11 @@ export interface MutationPlan {
   /** Per-test timeout (ms): an answer that never comes must not hold a worker for a minute. */
   timeout: number;
   dir: string;
+  /**
+   * Mutants in module-level code: a worker evaluates the server's modules anew with such a mutant on, and
+   * serves its tests from a fresh server, so they share projects with the other mutants.
+   */
+  reload?: string[];
   /** Each test's status in the dry run; a mutant whose test ends otherwise is detected. */
   baseline: Record<string, string>;
   projects: MutationProject[];

@@ -64,7 +64,7 @@ function freePort() {
  * One Playwright run of the suite. The exit code only says whether some test failed — expected for
  * mutants — so the results come from the reporter's and the workers' files.
  * @typedef {import('./mutation-plan').MutationPlan} Plan
- * @param {Pick<Plan, 'showMultipleLocations' | 'coverage' | 'baseline'> & { projects: Project[] }} batch
+ * @param {Pick<Plan, 'showMultipleLocations' | 'coverage' | 'baseline' | 'reload'> & { projects: Project[] }} batch
  */
 async function runPlaywright(batch) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glance-mutation-'));
@@ -225,18 +225,18 @@ class PlaywrightBatchRunner {
         if (module) moduleTests.set(module, (moduleTests.get(module) ?? new Set()).add(id));
       }
     }
-    /** @type {Map<string, { tests: string[], isolated: boolean }>} */
+    /** @type {Map<string, { tests: string[], isolated: boolean, reload: boolean }>} */
     const candidates = new Map();
     for (const mutant of modules.keys()) {
-      const isolated = Boolean(this.coverage.static[mutant]);
-      const reaching = (isolated ? moduleTests.get(modules.get(mutant) ?? '') : reachedBy.get(mutant)) ?? new Set();
+      const reload = Boolean(this.coverage.static[mutant]);
+      const reaching = (reload ? moduleTests.get(modules.get(mutant) ?? '') : reachedBy.get(mutant)) ?? new Set();
       // A test that reaches the mutant in both modes runs in the shown one only: the hidden mode adds
       // the tests (and code) that only it reaches.
       const bothModes = (/** @type {string} */ t) =>
         t.startsWith(`${HIDDEN}: `) && reaching.has(`${SHOWN}: ${t.slice(HIDDEN.length + 2)}`);
       const tests = [...reaching].filter((t) => !bothModes(t));
       tests.sort((a, b) => (breadth.get(b) ?? 0) - (breadth.get(a) ?? 0) || a.localeCompare(b));
-      if (tests.length) candidates.set(mutant, { tests, isolated });
+      if (tests.length) candidates.set(mutant, { tests, isolated: false, reload });
     }
     return candidates;
   }
@@ -300,6 +300,7 @@ class PlaywrightBatchRunner {
         const { results, hit, dir } = await runPlaywright({
           showMultipleLocations: mode.showMultipleLocations,
           coverage: false,
+          reload: [...chosen.keys()].filter((m) => candidates.get(m)?.reload),
           baseline,
           projects,
         });
@@ -310,15 +311,14 @@ class PlaywrightBatchRunner {
           runs.set(test, (runs.get(test) ?? 0) + 1);
           if (r.status !== baseline[r.key]) detections.set(test, (detections.get(test) ?? 0) + 1);
           if (!r.mutant || verdicts.has(r.mutant) || r.status === baseline[r.key]) continue;
-          if (!candidates.get(r.mutant)?.isolated && !hit.get(r.mutant)?.has(r.key)) {
+          const candidate = candidates.get(r.mutant);
+          // A mutant in module-level code had a server of its own, loaded with it on: its failures are its own.
+          if (candidate && !candidate.isolated && !candidate.reload && !hit.get(r.mutant)?.has(r.key)) {
             // Its code never ran in that test: something else failed it. Judge it again, alone.
-            const candidate = candidates.get(r.mutant);
-            if (candidate && !candidate.isolated) {
-              candidates.set(r.mutant, { ...candidate, isolated: true });
-              done.set(r.mutant, 0);
-              ran.set(r.mutant, 0);
-              chosen.delete(r.mutant);
-            }
+            candidates.set(r.mutant, { ...candidate, isolated: true });
+            done.set(r.mutant, 0);
+            ran.set(r.mutant, 0);
+            chosen.delete(r.mutant);
             continue;
           }
           verdicts.set(

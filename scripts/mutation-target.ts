@@ -63,7 +63,10 @@ function expectWhateverHappens(info: TestInfo): void {
 export function serveMutationTarget(plan: MutationPlan, port: number): string {
   const ns = strykerNamespace();
   const killed = (mutant: string) => fs.existsSync(path.join(killedDir(plan.dir), mutant));
-  let server: Promise<ReferenceServer> | undefined;
+  const reloaded = new Set(plan.reload ?? []);
+  /** The server whose modules loaded with no mutant on, and the one loaded with a static mutant on. */
+  let original: Promise<ReferenceServer> | undefined;
+  let staticServer: { mutant: string; server: Promise<ReferenceServer> } | undefined;
   let current: { key: string; mutant?: string } | undefined;
 
   const flushHits = () => {
@@ -83,13 +86,43 @@ export function serveMutationTarget(plan: MutationPlan, port: number): string {
     ns.hitLimit = HIT_LIMIT;
     if (plan.coverage) ns.currentTestId = key;
   };
-  const start = (project: MutationProject | undefined) => {
-    // A project with one mutant has it on before the modules load, for mutants in module-level code;
-    // otherwise the modules load with no mutant on and no test current (Stryker's static coverage).
-    if (project?.mutant) switchTo('', project.mutant);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startReferenceServer } = require('../reference-server') as typeof import('../reference-server');
-    return startReferenceServer({ port: 0, show_multiple_locations: plan.showMultipleLocations });
+  // Module-level code runs with no test current: in the dry run that is Stryker's static coverage.
+  const start = async (mutant: string | undefined) => {
+    const { activeMutant, currentTestId } = ns;
+    Object.assign(ns, { activeMutant: mutant, currentTestId: undefined });
+    try {
+      const { startReferenceServer } = loadServerModules();
+      return startReferenceServer({ port: 0, show_multiple_locations: plan.showMultipleLocations });
+    } finally {
+      Object.assign(ns, { activeMutant, currentTestId });
+    }
+  };
+  /**
+   * The server for the current test: a mutant in module-level code needs the modules loaded anew with it
+   * on (and a fresh store), every other test the server loaded with none on — a project with one mutant
+   * (judged alone) has it on for the whole worker.
+   */
+  const serverNow = (): Promise<ReferenceServer> => {
+    if (currentTest()?.project.mutant) return (original ??= start(ns.activeMutant));
+    const mutant = current?.mutant;
+    if (mutant && reloaded.has(mutant)) {
+      if (staticServer?.mutant !== mutant) {
+        void staticServer?.server.then(
+          (s) => s.close(),
+          () => {},
+        );
+        staticServer = { mutant, server: start(mutant) };
+      }
+      return staticServer.server;
+    }
+    if (staticServer) {
+      void staticServer.server.then(
+        (s) => s.close(),
+        () => {},
+      );
+      staticServer = undefined;
+    }
+    return (original ??= start(undefined));
   };
   process.on('exit', () => {
     flushHits();
@@ -99,40 +132,104 @@ export function serveMutationTarget(plan: MutationPlan, port: number): string {
     }
   });
 
-  const onData = () => {
+  const onTestBytes = () => {
     const now = currentTest();
     if (!now || now.key === current?.key) return;
     expectWhateverHappens(now.info);
     if (now.project.mutant) {
+      if (!current) switchTo('', now.project.mutant);
       flushHits();
-      current = { key: now.key, mutant: current?.mutant ?? ns.activeMutant };
+      current = { key: now.key, mutant: current?.mutant };
       ns.hitCount = current.mutant ? 0 : undefined;
     } else {
       switchTo(now.key, mutantFor(now.project, now.key));
     }
   };
 
+  /**
+   * Each client connection is forwarded to the server of the test whose bytes arrive: a kept-alive
+   * connection moves to another server between requests when the next test needs one.
+   */
   const front = net.createServer({ allowHalfOpen: true }, (client) => {
-    client.pause();
-    server ??= start(currentTest()?.project);
-    server.then(
-      ({ url }) => {
-        const upstream = net.connect({ port: Number(new URL(url).port), host: '127.0.0.1', allowHalfOpen: true });
-        client.on('data', onData);
-        client.pipe(upstream).pipe(client);
-        const close = () => {
-          client.destroy();
-          upstream.destroy();
-        };
-        client.on('error', close).on('close', close);
-        upstream.on('error', close).on('close', close);
-        client.resume();
-      },
-      () => client.destroy(), // a mutant that keeps the server from starting: every request fails
-    );
+    let upstream: { server: Promise<ReferenceServer>; socket: Promise<net.Socket> } | undefined;
+    const close = () => {
+      client.destroy();
+      void upstream?.socket.then(
+        (s) => s.destroy(),
+        () => {},
+      );
+    };
+    const connect = (server: Promise<ReferenceServer>) => {
+      const connected: Promise<net.Socket> = server.then(({ url }) => {
+        const socket = net.connect({ port: Number(new URL(url).port), host: '127.0.0.1', allowHalfOpen: true });
+        socket.on('data', (chunk) => client.write(chunk));
+        // A connection left behind by a switch closes without closing the client's.
+        const ended = () => upstream?.socket === connected;
+        socket.on('end', () => ended() && client.end());
+        socket.on('error', () => ended() && close()).on('close', () => ended() && close());
+        return socket;
+      });
+      return connected;
+    };
+    // Chunks go out in order: each waits for the one before and for its upstream connection.
+    let sent = Promise.resolve();
+    client.on('data', (chunk) => {
+      onTestBytes();
+      const server = serverNow();
+      if (upstream?.server !== server) {
+        const previous = upstream;
+        upstream = { server, socket: connect(server) };
+        void previous?.socket.then(
+          (s) => s.destroy(),
+          () => {},
+        );
+      }
+      const socket = upstream.socket;
+      sent = sent
+        .then(() => socket)
+        .then(
+          (s) => void s.write(chunk),
+          () => close(), // a mutant that keeps the server from starting: every request fails
+        );
+    });
+    client.on('end', () => {
+      sent = sent.then(() => upstream?.socket).then((s) => void s?.end(), close);
+    });
+    client.on('error', close).on('close', close);
   });
   listen(front, port, Date.now() + LISTEN_PATIENCE_MS);
   return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * The reference server's entry point with every module that holds a mutant, and every module importing
+ * one, evaluated anew: module-level code (constants, tables, schemas) runs again under the mutant now on.
+ * Modules without mutants keep their state (the hashing workers are per process).
+ */
+function loadServerModules(): typeof import('../reference-server') {
+  const cache = require.cache;
+  const stale = new Set(
+    Object.keys(cache).filter((file) => file.includes(`${path.sep}reference-server${path.sep}`) && isMutated(file)),
+  );
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const [file, module] of Object.entries(cache)) {
+      if (!stale.has(file) && module?.children.some((child) => stale.has(child.filename))) {
+        stale.add(file);
+        grown = true;
+      }
+    }
+  }
+  for (const file of stale) delete cache[file];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../reference-server') as typeof import('../reference-server');
+}
+
+const mutated = new Map<string, boolean>();
+function isMutated(file: string): boolean {
+  let known = mutated.get(file);
+  if (known === undefined) mutated.set(file, (known = fs.readFileSync(file, 'utf8').includes('stryMutAct_9fa48(')));
+  return known;
 }
 
 function listen(front: net.Server, port: number, deadline: number): void {
