@@ -1,14 +1,17 @@
 import os from 'node:os';
 import { defineConfig } from '@playwright/test';
+import { EMBEDDED_SERVED_ENV } from './cli/embedded';
 import { isCI, loadSuiteConfig } from './harness/config';
 
 /**
  * The conformance suite. Without GLANCE_URL (or Keystone variables) it runs against the embedded
- * reference server, started here as Playwright's webServer; otherwise against that deployment.
+ * reference server — served by `npm run conformance` from its own process (cli/embedded.ts), or started here as
+ * Playwright's webServer for a bare `playwright test` — otherwise against that deployment.
  * Run it through `npm run conformance`, which adds the preflight and the 0/1/2 exit codes.
  */
 const suite = loadSuiteConfig();
 const embedded = suite.target.kind === 'embedded' ? suite.target : undefined;
+const served = process.env[EMBEDDED_SERVED_ENV] === String(embedded?.port);
 
 export default defineConfig({
   testDir: './specs',
@@ -36,21 +39,31 @@ export default defineConfig({
     // API traces would carry request headers, tokens included: never record them.
     trace: 'off',
   },
-  webServer: embedded && {
-    // node + tsx's loader from this package's own dependencies: `npx tsx` would look for tsx next to an
-    // installed package's folder, not in the node_modules it was installed into.
-    command:
-      [process.execPath, '--require', require.resolve('tsx/cjs'), 'reference-server/cli.ts', '--port', embedded.port]
-        .map((a) => JSON.stringify(String(a)))
-        .join(' ') + (embedded.showMultipleLocations ? '' : ' --no-show-multiple-locations'),
-    url: `http://127.0.0.1:${embedded.port}/healthcheck`,
-    // Ready the moment it says so: polling the URL alone checks at 0.1, 0.35, 0.85, 1.85 s …, so a server up
-    // after 0.9 s was found only a second later.
-    wait: { stdout: /listening on http:/ },
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer:
+    embedded && !served
+      ? {
+          // node + tsx's loader from this package's own dependencies: `npx tsx` would look for tsx next to an
+          // installed package's folder, not in the node_modules it was installed into.
+          command:
+            [
+              process.execPath,
+              '--require',
+              require.resolve('tsx/cjs'),
+              'reference-server/cli.ts',
+              '--port',
+              embedded.port,
+            ]
+              .map((a) => JSON.stringify(String(a)))
+              .join(' ') + (embedded.showMultipleLocations ? '' : ' --no-show-multiple-locations'),
+          url: `http://127.0.0.1:${embedded.port}/healthcheck`,
+          // Ready the moment it says so: polling the URL alone checks at 0.1, 0.35, 0.85, 1.85 s …, so a server up
+          // after 0.9 s was found only a second later.
+          wait: { stdout: /listening on http:/ },
+          reuseExistingServer: false,
+          timeout: 30_000,
+          stdout: 'ignore',
+          stderr: 'pipe',
+        }
+      : undefined,
   metadata: { target: embedded ? `embedded reference server :${embedded.port}` : 'remote' },
 });

@@ -8,6 +8,7 @@ import { TargetUnusable } from '../harness/errors';
 import { http } from '../harness/http';
 import { describeTarget, discoverTarget, endpointOf } from '../harness/target';
 import { VARIABLE_GROUPS } from '../harness/variables';
+import { serveEmbedded } from './embedded';
 import { describeDifferences, gate, readExpectations } from '../reporting/expectations';
 import { EXIT_CODE, type ConformanceReport } from '../reporting/model';
 
@@ -224,9 +225,18 @@ export async function runConformance(argv: string[]): Promise<number> {
   const reportFile = path.join(config.reportDir, 'conformance.json');
   fs.rmSync(reportFile, { force: true });
   fs.rmSync(config.leftoversFile, { force: true });
+  let embedded: Awaited<ReturnType<typeof serveEmbedded>>;
+  try {
+    embedded = await serveEmbedded(config);
+  } catch (e) {
+    complain(`the embedded reference server could not start: ${(e as Error).message}`);
+    return 2;
+  }
   // An interrupted run judged only part of the suite, whatever its report says: never a pass.
   let interrupted: NodeJS.Signals | undefined;
-  const { code } = await playwright(args.playwright, 'inherit', (signal) => (interrupted = signal));
+  const { code } = await playwright(args.playwright, 'inherit', (signal) => (interrupted = signal)).finally(() =>
+    embedded?.close(),
+  );
   const cleanupHint = `npm run cleanup -- --run ${config.runId} removes what it left`;
   if (interrupted) {
     complain(

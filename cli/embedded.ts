@@ -1,0 +1,24 @@
+import type { SuiteConfig } from '../harness/config';
+
+/** Set for Playwright when the embedded reference server already listens on the port it names. */
+export const EMBEDDED_SERVED_ENV = 'CONFORMANCE_EMBEDDED_SERVED';
+
+/**
+ * The embedded reference server, served from the run's own process while Playwright runs: that process only waits
+ * meanwhile, and a server process of its own (node, the TypeScript loader, the server's modules) had to start
+ * before the first test could. playwright.config.ts leaves out its webServer when EMBEDDED_SERVED_ENV names the
+ * port, so a bare `playwright test` still gets one. Undefined for a remote target.
+ */
+export async function serveEmbedded(config: SuiteConfig) {
+  if (config.target.kind !== 'embedded') return undefined;
+  // require, not import(): the package's bin loads TypeScript through tsx's CommonJS hook only. Loaded here, not at
+  // the top, so that a run against a deployment does not load the server.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startReferenceServer } = require('../reference-server') as typeof import('../reference-server');
+  const server = await startReferenceServer({
+    port: config.target.port,
+    show_multiple_locations: config.target.showMultipleLocations,
+  });
+  process.env[EMBEDDED_SERVED_ENV] = String(config.target.port);
+  return server;
+}
