@@ -333,6 +333,65 @@ export const requirements = [
       'PATCH add /conformance~0x~1y and /conformance~01 answer 200 and set the properties "conformance~x/y" and ' +
       '"conformance~1"; a path with "~2" answers 400 and sets nothing',
   },
+  {
+    id: 'PATCH-MEDIA-TYPE-415',
+    title: 'a PATCH in another media type → 415, image unchanged',
+    level: 'MUST',
+    source: patchMediaType('overview — "An unsupported media type will result in an HTTP error response with the 415"'),
+    needs: [],
+    passes:
+      'PATCH with Content-Type application/json-patch+json or application/json answers 415 and the image keeps ' +
+      'its properties',
+  },
+  {
+    id: 'PATCH-V20-MEDIA-TYPE',
+    title: 'the deprecated v2.0 patch media type (draft-4 operation objects) still updates images',
+    level: 'MUST',
+    source: patchMediaType('overview — "two media types are supported" (openstack-images-v2.0-json-patch deprecated)'),
+    needs: [],
+    passes:
+      'with application/openstack-images-v2.0-json-patch, {"add": "/p", "value": …}, {"replace": "/p", …} and ' +
+      '{"remove": "/p"} answer 200 and add, change and remove the property; an add of a property the image has ' +
+      'answers 409 (draft 4: add never overwrites)',
+  },
+  {
+    id: 'PATCH-REPLACE-MISSING-409',
+    title: 'replace or remove of a property the image does not have → 409',
+    level: 'MUST',
+    source: rfc(6902, '4.3'),
+    needs: [],
+    passes:
+      'PATCH replace /p and remove /p, where the image has no property p, each answer 409 (RFC 5789 §2.2 ' +
+      '"Conflicting state") and the image gains no property',
+  },
+  {
+    id: 'PATCH-READ-ONLY-403',
+    title: 'a PATCH of a read-only or reserved attribute → 403, image unchanged',
+    level: 'SHOULD',
+    source: {
+      clause:
+        "Glance's image controller (glance/api/v2/images.py, _readonly_properties, _reserved_properties, " +
+        'os_glance_ prefix): Forbidden "Attribute \'…\' is read-only." / "… is reserved."',
+      url: 'https://opendev.org/openstack/glance/src/tag/25.1.0/glance/api/v2/images.py',
+    },
+    needs: [],
+    passes:
+      'PATCH replace of each read-only attribute (id, status, checksum, size, virtual_size, created_at, ' +
+      'updated_at, self, file, schema, direct_url, os_hash_algo, os_hash_value, stores) and add of each reserved ' +
+      'one (location, deleted, deleted_at, os_glance_*) answers 403, and removing a base attribute (name, ' +
+      'min_ram) answers 403; the image stays as it was',
+  },
+  {
+    id: 'PATCH-ATTRIBUTES-SET',
+    title: "PATCH replace sets the image's own attributes to the values sent",
+    level: 'MUST',
+    source: apiRef('update-image', 'update image — replace name, visibility, protected, os_hidden, min_ram, …'),
+    needs: [],
+    passes:
+      'on a queued image, one PATCH replacing name, visibility (shared), protected, os_hidden, min_ram, ' +
+      'min_disk, disk_format, container_format and tags (with a duplicate) answers 200, and the image shows each ' +
+      'value (tags without the duplicate)',
+  },
 
   // ── API 2.17: the location API ────────────────────────────────────────────────────────────────
   {
@@ -588,7 +647,8 @@ export const requirements = [
     source: rfc(7230, '7'),
     needs: ['image-data'],
     passes:
-      'Range: bytes=0-4, and bytes=0-4 ,  (an empty list element, OWS around the comma) → the same 206 as bytes=0-4',
+      'Range: bytes=0-4, and bytes=0-4 ,  (an empty list element, OWS around the comma) and bytes=, SP HT SP 0-4 ' +
+      'SP HT SP , (runs of OWS) → the same 206 as bytes=0-4',
   },
   {
     id: 'RANGE-IF-RANGE-MISMATCH',
@@ -638,6 +698,37 @@ export const requirements = [
       'never 5xx',
   },
   {
+    id: 'ACTIONS-REACTIVATE-204',
+    title: 'reactivating a deactivated image → 204, and it is active again',
+    level: 'MUST',
+    source: apiRef('reactivate-image', 'reactivate image — 204'),
+    needs: ['image-data', 'deactivate'],
+    passes:
+      'POST /v2/images/{id}/actions/reactivate on a deactivated image (as the identity that deactivated it) ' +
+      'answers 204 and the image shows status active',
+  },
+  {
+    id: 'ACTIONS-REPEAT-NOOP-204',
+    title: 'deactivating a deactivated image or reactivating an active one → 204, status unchanged',
+    level: 'SHOULD',
+    source: {
+      clause: "Glance's image domain (glance/domain/__init__.py, Image.deactivate/reactivate): a no-op",
+      url: 'https://opendev.org/openstack/glance/src/tag/25.1.0/glance/domain/__init__.py',
+    },
+    needs: ['image-data', 'deactivate'],
+    passes:
+      'POST …/actions/deactivate on a deactivated image answers 204 and it stays deactivated; POST …/reactivate ' +
+      'on the active image again answers 204 and it stays active',
+  },
+  {
+    id: 'ACTIONS-QUEUED-403',
+    title: 'deactivating or reactivating a queued image → 403, status unchanged',
+    level: 'MUST',
+    source: apiRef('deactivate-image', 'deactivate image / reactivate image — 403'),
+    needs: [],
+    passes: 'POST …/actions/deactivate and …/actions/reactivate on a queued image each answer 403; it stays queued',
+  },
+  {
     id: 'RANGE-NO-DATA-204',
     title: 'a Range on an image without data → 204, never 5xx',
     level: 'MUST',
@@ -663,7 +754,16 @@ export function findRequirement(id: string): Requirement | undefined {
   return byId.get(id);
 }
 
-export const FEATURES = ['DISCOVERY', 'LOC', 'LOCATIONS-API', 'PATCH', 'HYPERVISOR', 'DISK-FORMAT', 'RANGE'] as const;
+export const FEATURES = [
+  'DISCOVERY',
+  'LOC',
+  'LOCATIONS-API',
+  'PATCH',
+  'ACTIONS',
+  'HYPERVISOR',
+  'DISK-FORMAT',
+  'RANGE',
+] as const;
 
 /** The feature a requirement belongs to: the ID's prefix (`LOC`, `DISK-FORMAT`, …). */
 export function featureOf(id: string): string {

@@ -1,4 +1,5 @@
 import { expect, requirement, test } from '../fixtures/test';
+import { PATCH_V20, type PatchOp } from '../harness/glance-client';
 
 /**
  * JSON pointers in PATCH paths, as Glance's patch media type defines them: one reference token,
@@ -23,4 +24,137 @@ test(...requirement('PATCH-POINTER-ESCAPES'), async ({ images, glance }) => {
     'conformance~1': 'not a slash',
   });
   expect(after.status, 'status after the patches').toBe('queued');
+});
+
+/** The extra properties a test added, by name: what a PATCH left behind. */
+const conformanceProperties = (record: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(record).filter(([k]) => k.startsWith('conformance')));
+
+test(...requirement('PATCH-MEDIA-TYPE-415'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'queued' });
+  const ops: PatchOp[] = [{ op: 'add', path: '/conformance_type', value: 'x' }];
+
+  const jsonPatch = await glance.patchImage(image.id, ops, 'application/json-patch+json');
+  const json = await glance.patchImage(image.id, ops, 'application/json');
+
+  expect(jsonPatch).toAnswer(415, 'PATCH with Content-Type application/json-patch+json');
+  expect(json).toAnswer(415, 'PATCH with Content-Type application/json');
+  expect(conformanceProperties(await images.show(image.id)), 'properties after the refused patches').toEqual({});
+});
+
+test(...requirement('PATCH-V20-MEDIA-TYPE'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'queued' });
+
+  const added = await glance.patchImage(
+    image.id,
+    [
+      { add: '/conformance_a', value: 'one' },
+      { add: '/conformance_b', value: 'two' },
+    ],
+    PATCH_V20,
+  );
+  const again = await glance.patchImage(image.id, [{ add: '/conformance_a', value: 'over' }], PATCH_V20);
+  const changed = await glance.patchImage(
+    image.id,
+    [{ replace: '/conformance_a', value: 'three' }, { remove: '/conformance_b' }],
+    PATCH_V20,
+  );
+
+  expect(added).toAnswer(200, 'v2.0 add of two new properties');
+  expect(again).toAnswer(409, 'v2.0 add of a property the image already has (draft 4: add never overwrites)');
+  expect(changed).toAnswer(200, 'v2.0 replace of one property and remove of the other');
+  expect(conformanceProperties(await images.show(image.id)), 'properties after the patches').toEqual({
+    conformance_a: 'three',
+  });
+});
+
+test(...requirement('PATCH-REPLACE-MISSING-409'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'queued' });
+
+  const replaced = await glance.patchImage(image.id, [{ op: 'replace', path: '/conformance_missing', value: 'x' }]);
+  const removed = await glance.patchImage(image.id, [{ op: 'remove', path: '/conformance_missing' }]);
+
+  expect(replaced).toAnswer(409, 'replace of a property the image does not have');
+  expect(removed).toAnswer(409, 'remove of a property the image does not have');
+  expect(conformanceProperties(await images.show(image.id)), 'properties after the refused patches').toEqual({});
+});
+
+/** Glance's read-only image attributes (glance/api/v2/images.py) and its reserved names. */
+const READ_ONLY = [
+  'id',
+  'status',
+  'checksum',
+  'size',
+  'virtual_size',
+  'created_at',
+  'updated_at',
+  'self',
+  'file',
+  'schema',
+  'direct_url',
+  'os_hash_algo',
+  'os_hash_value',
+  'stores',
+];
+const RESERVED = ['location', 'deleted', 'deleted_at', 'os_glance_conformance'];
+
+test(...requirement('PATCH-READ-ONLY-403'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'queued' });
+
+  const answers = [];
+  for (const name of READ_ONLY) {
+    answers.push([
+      `replace /${name}`,
+      await glance.patchImage(image.id, [{ op: 'replace', path: `/${name}`, value: 'x' }]),
+    ] as const);
+  }
+  for (const name of RESERVED) {
+    answers.push([
+      `add /${name}`,
+      await glance.patchImage(image.id, [{ op: 'add', path: `/${name}`, value: 'x' }]),
+    ] as const);
+  }
+  for (const name of ['name', 'min_ram']) {
+    answers.push([`remove /${name}`, await glance.patchImage(image.id, [{ op: 'remove', path: `/${name}` }])] as const);
+  }
+
+  for (const [what, res] of answers) expect.soft(res).toAnswer(403, what);
+  const after = await images.show(image.id);
+  const kept = ['id', 'status', 'name', 'min_ram', 'size', 'checksum', 'created_at', ...RESERVED];
+  expect(Object.fromEntries(kept.map((k) => [k, after[k]])), 'the attributes after the refused patches').toEqual(
+    Object.fromEntries(kept.map((k) => [k, image.record[k]])),
+  );
+});
+
+test(...requirement('PATCH-ATTRIBUTES-SET'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'queued' });
+  const values = {
+    name: 'conformance renamed',
+    visibility: 'shared',
+    protected: true,
+    os_hidden: true,
+    min_ram: 512,
+    min_disk: 2,
+    disk_format: 'qcow2',
+    container_format: 'ovf',
+  };
+
+  const res = await glance.patchImage(image.id, [
+    ...Object.entries(values).map(([name, value]) => ({ op: 'replace' as const, path: `/${name}`, value })),
+    { op: 'replace', path: '/tags', value: ['conformance-a', 'conformance-b', 'conformance-a'] },
+  ]);
+  const shown = await images.show(image.id);
+  // A protected image cannot be deleted: the cleanup needs it unprotected.
+  const unprotected = await glance.patchImage(image.id, [{ op: 'replace', path: '/protected', value: false }]);
+
+  expect(res).toAnswer(200, 'replace of every settable attribute');
+  expect(Object.fromEntries(Object.keys(values).map((k) => [k, shown[k]])), 'the attributes after the patch').toEqual(
+    values,
+  );
+  expect([...shown.tags].sort(), 'tags after the patch (a duplicate kept once)').toEqual([
+    'conformance-a',
+    'conformance-b',
+  ]);
+  expect(unprotected).toAnswer(200, 'replace /protected with false');
+  expect((await images.show(image.id)).protected, 'protected after the second patch').toBe(false);
 });

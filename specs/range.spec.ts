@@ -169,6 +169,12 @@ const cases: RangeCase[] = [
     expected: partial(0, 4),
   },
   {
+    id: 'RANGE-EMPTY-LIST-ELEMENT',
+    name: 'runs of OWS around the elements (bytes=, SP HT SP 0-4 SP HT SP ,)',
+    headers: range('bytes=, \t 0-4 \t ,'),
+    expected: partial(0, 4),
+  },
+  {
     id: 'RANGE-IF-RANGE-MISMATCH',
     name: 'If-Range with an unknown entity tag',
     headers: [

@@ -33,6 +33,24 @@ function locationPaths(change: (op: string, position: string) => string) {
       : body;
 }
 
+const isAction = (method: string, path: string, name: string) =>
+  method === 'POST' && new RegExp(`^/v2/images/[^/]+/actions/${name}$`).test(path);
+
+/** Deactivates each image once; a second deactivate of the same image answers 400. */
+function deactivateOnce(): Mutation {
+  const deactivated = new Set<string>();
+  return {
+    response: (x) => {
+      if (!isAction(x.method, x.path, 'deactivate') || x.status !== 204) return undefined;
+      if (!deactivated.has(x.path)) {
+        deactivated.add(x.path);
+        return undefined;
+      }
+      return { status: 400, body: Buffer.from('400 Bad Request\n\nImage is already deactivated.') };
+    },
+  };
+}
+
 /** A 4xx whose body says `text`, answered as a 200 instead (the server lets the operation through). */
 const acceptRefusal = (text: string): Mutation => ({
   response: (x) =>
@@ -305,6 +323,100 @@ const cases: BrokenCase[] = [
     },
     grep: '@LOCATIONS-API-GET',
     expected: { 'LOCATIONS-API-GET': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'applies PATCH documents of any JSON media type',
+    mutation: {
+      request: (m, p, h) =>
+        isPatch(m, p) && !/openstack-images/.test(h['content-type'] ?? '')
+          ? { ...h, 'content-type': 'application/openstack-images-v2.1-json-patch' }
+          : h,
+    },
+    grep: '@PATCH-MEDIA-TYPE-415',
+    expected: { 'PATCH-MEDIA-TYPE-415': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'reads v2.0 patches as v2.1 ones (draft-4 operation objects refused)',
+    mutation: {
+      request: (m, p, h) =>
+        isPatch(m, p) && /v2\.0-json-patch/.test(h['content-type'] ?? '')
+          ? { ...h, 'content-type': 'application/openstack-images-v2.1-json-patch' }
+          : h,
+    },
+    grep: '@PATCH-V20-MEDIA-TYPE',
+    expected: { 'PATCH-V20-MEDIA-TYPE': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'answers 200 to a replace or remove of a property the image does not have',
+    mutation: {
+      response: (x) =>
+        isPatch(x.method, x.path) && x.status === 409 && x.body.includes('does not exist')
+          ? { status: 200, body: Buffer.from('{}') }
+          : undefined,
+    },
+    grep: '@PATCH-REPLACE-MISSING-409',
+    expected: { 'PATCH-REPLACE-MISSING-409': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'answers 200 to a PATCH of a read-only attribute (a SHOULD)',
+    mutation: {
+      response: (x) =>
+        isPatch(x.method, x.path) && x.status === 403 && x.body.includes('read-only')
+          ? { status: 200, body: Buffer.from('{}') }
+          : undefined,
+    },
+    grep: '@PATCH-READ-ONLY-403',
+    expected: { 'PATCH-READ-ONLY-403': 'non-strict' },
+    exitCode: 0,
+  },
+  {
+    name: 'ignores min_ram in a PATCH',
+    mutation: {
+      requestBody: (m, p, body) =>
+        isPatch(m, p)
+          ? rewriteJson(body, (ops: Array<{ path?: string }>) => {
+              const i = ops.findIndex((o) => o.path === '/min_ram');
+              if (i >= 0) ops.splice(i, 1);
+            })
+          : body,
+    },
+    grep: '@PATCH-ATTRIBUTES-SET',
+    expected: { 'PATCH-ATTRIBUTES-SET': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'refuses to reactivate a deactivated image',
+    mutation: {
+      response: (x) =>
+        isAction(x.method, x.path, 'reactivate') && x.status === 204
+          ? { status: 403, body: Buffer.from('403 Forbidden') }
+          : undefined,
+    },
+    grep: '@ACTIONS-REACTIVATE-204',
+    expected: { 'ACTIONS-REACTIVATE-204': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'refuses to deactivate an image twice (a SHOULD)',
+    mutation: deactivateOnce(),
+    grep: '@ACTIONS-REPEAT-NOOP-204',
+    expected: { 'ACTIONS-REPEAT-NOOP-204': 'non-strict' },
+    exitCode: 0,
+  },
+  {
+    name: 'deactivates a queued image (204 instead of 403)',
+    mutation: {
+      response: (x) =>
+        (isAction(x.method, x.path, 'deactivate') || isAction(x.method, x.path, 'reactivate')) && x.status === 403
+          ? { status: 204, body: Buffer.alloc(0) }
+          : undefined,
+    },
+    grep: '@ACTIONS-QUEUED-403',
+    expected: { 'ACTIONS-QUEUED-403': 'fail' },
     exitCode: 1,
   },
 ];

@@ -57,7 +57,7 @@ test('every requirement has a test and every test names exactly one known requir
   ).toEqual([]);
 });
 
-test('the catalog holds the requirements of the four items, discovery, the patch media type and the 2.17 API', () => {
+test('the catalog holds the requirements of the four items, discovery, patch, actions and the 2.17 API', () => {
   const perFeature = Object.fromEntries(
     FEATURES.map((f) => [f, requirements.filter((r) => featureOf(r.id) === f).length]),
   );
@@ -65,12 +65,13 @@ test('the catalog holds the requirements of the four items, discovery, the patch
     DISCOVERY: 5,
     LOC: 21,
     'LOCATIONS-API': 5,
-    PATCH: 1,
+    PATCH: 6,
+    ACTIONS: 3,
     HYPERVISOR: 5,
     'DISK-FORMAT': 4,
     RANGE: 21,
   });
-  expect(requirements).toHaveLength(62);
+  expect(requirements).toHaveLength(70);
 });
 
 test('requirement IDs are unique, belong to a feature, and cite a source', () => {
