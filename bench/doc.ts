@@ -100,11 +100,13 @@ load average at the end does not judge: on two cores the bench's own work lifts 
 (runs recorded without a foreign load, or without /proc, are still judged by it). Without \`--wait-load\` no
 limit is checked.
 
-**What the reference server does for speed.** Uploads: md5 and sha512 each on a worker thread of its own (one
-pair per process, started with the server), both reading a reused 4 MiB shared ring the request's thread copies
-each chunk into; each digest is computed once, the two side by side, and the body is stored once, as the chunks
-the HTTP parser delivered. Downloads: the stored chunks are corked into 4 MiB batches, one \`writev\` each, waiting
-for \`drain\` between batches; a range start is found by binary search.`,
+**What the reference server does for speed.** Uploads: md5 and sha512 on one worker thread (one per process,
+started with the server), reading a reused 4 MiB shared ring the request's thread copies each chunk into; each
+digest is computed once, and the body is stored once, as the chunks the HTTP parser delivered. On two cores this
+gives the hashing one core and receiving, storing and the client the other; a worker per digest put four busy
+threads on two cores and cost ~10 MiB of RSS more. Downloads: the stored chunks are corked into 4 MiB batches, one
+\`writev\` each, and the next batch is queued as soon as the previous one is in the kernel (waiting for \`drain\`,
+an empty queue, left the socket idle while the next batch was made); a range start is found by binary search.`,
 ].join('\n');
 
 export function benchmarksDoc(result: BenchResult, source: string): string {

@@ -1,44 +1,45 @@
 /**
- * md5 and sha512 of an upload, each computed exactly once, each on a worker thread of its own (one pair per
- * process), while the request's thread only receives and stores. One after the other on one thread the two digests
- * cap an upload at about 330 MiB/s on this machine's cores, and the request's thread had receiving, parsing and
- * fresh pages for the stored chunks on top (1.7 s of its CPU for 512 MiB with md5 on it, sha512 already apart).
+ * md5 and sha512 of an upload, each computed exactly once, both on one worker thread (one per process), while the
+ * request's thread only receives and stores. On two cores that splits an upload evenly: the worker hashes (md5 +
+ * sha512, ~2.7 s of CPU per GiB here) while the other core receives, stores and runs the client (~2.6 s per GiB
+ * together). A worker per digest, as before, put four busy threads on two cores: the request's thread waited
+ * whenever the worker it was waiting for was descheduled, and every worker is ~10 MiB of RSS (the peak holding
+ * 1 GiB was image + 114 MiB with two).
  *
- * The workers cannot see the HTTP parser's chunks (they are not shared memory), so each chunk is also copied into
- * a 4 MiB shared ring both workers read. The ring is reused, so it costs a memcpy in cache, not fresh pages: the
- * stored chunks (chunks.ts) stay the only copy of the image, and no garbage of the image's size is left for the
- * collector (copying the whole image into shared slabs instead raised the peak RSS by ~40 MiB).
+ * The worker cannot see the HTTP parser's chunks (they are not shared memory), so each chunk is also copied into
+ * a 4 MiB shared ring it reads. The ring is reused, so it costs a memcpy in cache, not fresh pages: the stored
+ * chunks (chunks.ts) stay the only copy of the image, and no garbage of the image's size is left for the
+ * collector (copying the whole image into shared slabs instead raised the peak RSS by ~25-40 MiB: measured).
  */
 import { Worker } from 'node:worker_threads';
 
-const ALGORITHMS = ['md5', 'sha512'] as const;
-type Algorithm = (typeof ALGORITHMS)[number];
-
 const RING = 4 * 1024 * 1024;
-/** Ring bytes are handed to the workers once this many are waiting: a message per 64 KiB costs more than it hashes. */
+/** Ring bytes are handed to the worker once this many are waiting: a message per 64 KiB costs more than it hashes. */
 const POST_AT = 512 * 1024;
-/** How long the request's thread waits at most, per try, for the workers to free ring space. */
+/** How long the request's thread waits at most, per try, for the worker to free ring space. */
 const WAIT_MS = 1000;
 
-// Plain JavaScript evaluated by each worker: no TypeScript loader is needed inside it, however the server started.
-// `hashed[slot]` counts the bytes this worker has hashed of an upload; the request's thread reuses ring space
-// only once both workers are past it.
+// Plain JavaScript evaluated by the worker: no TypeScript loader is needed inside it, however the server started.
+// `hashed[0]` counts the bytes the worker has hashed of an upload; the request's thread reuses ring space only
+// once the worker is past it. Each region goes through md5, then sha512, while it is still in cache.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { algorithm, slot } = workerData;
-const hashes = new Map();
+const uploads = new Map();
 parentPort.on('message', (message) => {
+  let hashes = uploads.get(message.id);
   if (message.kind === 'data') {
-    let hash = hashes.get(message.id);
-    if (!hash) hashes.set(message.id, (hash = createHash(algorithm)));
-    hash.update(new Uint8Array(message.ring, message.offset, message.length));
-    Atomics.add(message.hashed, slot, BigInt(message.length));
-    Atomics.notify(message.hashed, slot);
+    if (!hashes) uploads.set(message.id, (hashes = [createHash('md5'), createHash('sha512')]));
+    const bytes = new Uint8Array(message.ring, message.offset, message.length);
+    for (const hash of hashes) hash.update(bytes);
+    Atomics.add(message.hashed, 0, BigInt(message.length));
+    Atomics.notify(message.hashed, 0);
   } else {
-    const hash = hashes.get(message.id) ?? createHash(algorithm);
-    hashes.delete(message.id);
-    if (message.kind === 'end') parentPort.postMessage({ id: message.id, digest: hash.digest('hex') });
+    uploads.delete(message.id);
+    hashes ??= [createHash('md5'), createHash('sha512')];
+    if (message.kind === 'end') {
+      parentPort.postMessage({ id: message.id, md5: hashes[0].digest('hex'), sha512: hashes[1].digest('hex') });
+    }
   }
 });
 `;
@@ -47,8 +48,13 @@ type WorkerMessage =
   | { kind: 'data'; id: number; ring: SharedArrayBuffer; offset: number; length: number; hashed: BigInt64Array }
   | { kind: 'end' | 'drop'; id: number };
 
+export interface UploadDigests {
+  md5: string;
+  sha512: string;
+}
+
 interface Waiting {
-  resolve(digest: string): void;
+  resolve(digests: UploadDigests): void;
   reject(error: Error): void;
 }
 
@@ -57,52 +63,43 @@ interface HashingWorker {
   waiting: Map<number, Waiting>;
 }
 
-const workers = new Map<Algorithm, HashingWorker>();
+let running: HashingWorker | null = null;
 let nextId = 1;
 
-/** The process's worker for `algorithm`, started on first use and again after a crash. */
-function hashingWorker(algorithm: Algorithm): HashingWorker {
-  const running = workers.get(algorithm);
+/** The process's hashing worker, started on first use and again after a crash. */
+function hashingWorker(): HashingWorker {
   if (running) return running;
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { algorithm, slot: ALGORITHMS.indexOf(algorithm) },
-  });
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
   const started: HashingWorker = { worker, waiting: new Map() };
-  // Only an upload waiting for its digest keeps the process alive (see digests()).
+  // Only an upload waiting for its digests keeps the process alive (see digests()).
   worker.unref();
-  worker.on('message', ({ id, digest }: { id: number; digest: string }) => {
-    started.waiting.get(id)?.resolve(digest);
+  worker.on('message', ({ id, md5, sha512 }: { id: number } & UploadDigests) => {
+    started.waiting.get(id)?.resolve({ md5, sha512 });
     started.waiting.delete(id);
   });
   const fail = (error: Error) => {
-    if (workers.get(algorithm) === started) workers.delete(algorithm);
+    if (running === started) running = null;
     for (const entry of started.waiting.values()) entry.reject(error);
     started.waiting.clear();
   };
   worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`the ${algorithm} worker exited (${code})`)));
-  workers.set(algorithm, started);
+  worker.on('exit', (code) => fail(new Error(`the hashing worker exited (${code})`)));
+  running = started;
   return started;
 }
 
-/** Starts the workers ahead of the first upload, which would otherwise wait for them (tens of milliseconds). */
+/** Starts the worker ahead of the first upload, which would otherwise wait for it (tens of milliseconds). */
 export function startHashingWorkers(): void {
-  for (const algorithm of ALGORITHMS) hashingWorker(algorithm);
-}
-
-export interface UploadDigests {
-  md5: string;
-  sha512: string;
+  hashingWorker();
 }
 
 export class UploadHasher {
   private readonly id = nextId++;
-  /** The workers holding this upload's hash states: a restarted one would not know them. */
-  private readonly workers = ALGORITHMS.map(hashingWorker);
+  /** The worker holding this upload's hash states: a restarted one would not know them. */
+  private readonly hashing = hashingWorker();
   private ring: Buffer | null = null;
-  /** Bytes each worker has hashed so far (slot = index in ALGORITHMS), counted up by the workers. */
-  private readonly hashed = new BigInt64Array(new SharedArrayBuffer(8 * ALGORITHMS.length));
+  /** Bytes the worker has hashed so far, counted up by the worker. */
+  private readonly hashed = new BigInt64Array(new SharedArrayBuffer(8));
   /** Bytes copied into the ring so far, and how many of them were posted. */
   private copied = 0;
   private posted = 0;
@@ -126,28 +123,26 @@ export class UploadHasher {
   }
 
   private lost(): Error | null {
-    const gone = ALGORITHMS.find((algorithm, slot) => workers.get(algorithm) !== this.workers[slot]);
-    return gone ? new Error(`the ${gone} worker exited during an upload`) : null;
+    return running === this.hashing ? null : new Error('the hashing worker exited during an upload');
   }
 
   /**
-   * Blocks until both workers have hashed enough for `bytes` more to fit; false when a worker is gone. They hash
-   * about as fast as chunks arrive, so this is rare and short: a ring's worth of hashing is milliseconds.
+   * Blocks until the worker has hashed enough for `bytes` more to fit; false when the worker is gone. It hashes
+   * about as fast as chunks arrive, so this is short: a ring's worth of hashing is milliseconds.
    */
   private waitForRoom(bytes: number): boolean {
     for (;;) {
-      const progress = ALGORITHMS.map((_, slot) => Atomics.load(this.hashed, slot));
-      const slowest = progress.indexOf(progress.reduce((a, b) => (b < a ? b : a)));
-      if (this.copied + bytes - Number(progress[slowest]) <= RING) return true;
+      const progress = Atomics.load(this.hashed, 0);
+      if (this.copied + bytes - Number(progress) <= RING) return true;
       this.flush();
       this.failure = this.lost();
       if (this.failure) return false;
-      Atomics.wait(this.hashed, slowest, progress[slowest], WAIT_MS);
+      Atomics.wait(this.hashed, 0, progress, WAIT_MS);
     }
   }
 
   private post(message: WorkerMessage): void {
-    for (const { worker } of this.workers) worker.postMessage(message);
+    this.hashing.worker.postMessage(message);
   }
 
   private flush(): void {
@@ -168,20 +163,18 @@ export class UploadHasher {
     this.failure ??= this.lost();
     if (this.failure) throw this.failure;
     this.flush();
-    const results = this.workers.map(
-      ({ waiting }) => new Promise<string>((resolve, reject) => waiting.set(this.id, { resolve, reject })),
-    );
+    const { worker, waiting } = this.hashing;
+    const result = new Promise<UploadDigests>((resolve, reject) => waiting.set(this.id, { resolve, reject }));
     this.post({ kind: 'end', id: this.id });
-    for (const { worker } of this.workers) worker.ref();
+    worker.ref();
     try {
-      const [md5, sha512] = await Promise.all(results);
-      return { md5, sha512 };
+      return await result;
     } finally {
-      for (const { worker, waiting } of this.workers) if (waiting.size === 0) worker.unref();
+      if (waiting.size === 0) worker.unref();
     }
   }
 
-  /** An upload that will not complete: the workers forget what they hashed of it. */
+  /** An upload that will not complete: the worker forgets what it hashed of it. */
   discard(): void {
     if (this.posted > 0 && this.lost() === null) this.post({ kind: 'drop', id: this.id });
   }

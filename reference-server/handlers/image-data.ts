@@ -202,40 +202,33 @@ export async function downloadImageData(exchange: Exchange): Promise<void> {
   }
 }
 
-/** Bytes handed to the socket per write call on downloads: one writev of many stored chunks. */
+/** Bytes handed to the socket per write call on downloads: one writev of one slab, or of many smaller chunks. */
 const WRITE_BATCH = 4 * 1024 * 1024;
 
 /**
- * Uploaded bytes go straight to the socket as the views ChunkedBytes hands out, no stream in between (a
- * Readable.from + pipeline cost an async step and several short-lived objects per 64 KiB: CPU time, and
- * young-generation growth on multi-GiB downloads). The views are corked into batches of WRITE_BATCH, so the
- * socket gets one writev of many chunks instead of a write call per 64 KiB chunk; after each batch the
- * response waits for 'drain' when the socket is full.
+ * Stored bytes go straight to the socket as the views ChunkedBytes hands out, no stream in between (a
+ * Readable.from + pipeline cost an async step and several short-lived objects per chunk). Views are corked into
+ * batches of at least WRITE_BATCH, one writev each. One batch waits queued behind the one the kernel is taking:
+ * waiting for 'drain' instead (the queue empty) left the socket idle while the next batch was being made.
  */
 async function writeViews(res: ServerResponse, views: Iterable<Buffer>): Promise<void> {
+  const closed = new Promise<void>((resolve) => res.once('close', resolve));
+  let inKernel: Promise<unknown> = Promise.resolve();
   let batched = 0;
   for (const view of views) {
     if (res.destroyed) return;
     if (batched === 0) res.cork();
-    res.write(view);
     batched += view.length;
-    if (batched < WRITE_BATCH) continue;
+    if (batched < WRITE_BATCH) {
+      res.write(view);
+      continue;
+    }
+    const written = new Promise<void>((resolve) => res.write(view, () => resolve()));
     res.uncork();
     batched = 0;
-    if (res.writableNeedDrain) await drained(res);
+    await Promise.race([inKernel, closed]);
+    inKernel = written;
   }
   if (batched > 0) res.uncork();
   if (!res.destroyed) res.end();
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
