@@ -7,8 +7,8 @@
  * deprecated `Content-Range` request header keeps Glance's stricter meaning.
  */
 
-/** One element of an RFC 7233 byte-range-set. */
-export type ByteRangeSpec = { kind: 'from'; first: number; last: number | null } | { kind: 'suffix'; length: number };
+/** One element of an RFC 7233 byte-range-set: `first-[last]`, or a suffix `-length`. */
+export type ByteRangeSpec = { first: number; last: number | null } | { suffix: number };
 
 export type RangeDecision =
   { kind: 'full' } | { kind: 'partial'; first: number; last: number } | { kind: 'unsatisfiable'; message: string };
@@ -19,19 +19,13 @@ export interface RangeRequest {
   contentRange?: string;
 }
 
-// RFC 7230 §3.2.6 token, used for the range unit.
-const UNIT = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const DIGITS = /^[0-9]+$/;
+const WHOLE: RangeDecision = { kind: 'full' };
+const UNIT = 'bytes=';
 
 /** RFC 7230 §3.2.4: OWS is spaces and horizontal tabs only. */
 function trimOws(text: string): string {
   return text.replace(/^[ \t]+|[ \t]+$/g, '');
-}
-
-function toSafeInteger(digits: string): number | null {
-  if (!DIGITS.test(digits)) return null;
-  const value = Number(digits);
-  return Number.isSafeInteger(value) ? value : null;
 }
 
 /**
@@ -51,41 +45,37 @@ function parseSpec(element: string): ByteRangeSpec | null {
   const firstText = element.slice(0, dash);
   const lastText = element.slice(dash + 1);
   if (firstText === '') {
-    const length = toPosition(lastText);
-    return length === null ? null : { kind: 'suffix', length };
+    const suffix = toPosition(lastText);
+    return suffix === null ? null : { suffix };
   }
   const first = toPosition(firstText);
   if (first === null) return null;
-  if (lastText === '') return { kind: 'from', first, last: null };
+  if (lastText === '') return { first, last: null };
   const last = toPosition(lastText);
   // RFC 7233 §2.1: last-byte-pos < first-byte-pos makes the spec invalid.
   if (last === null || last < first) return null;
-  return { kind: 'from', first, last };
+  return { first, last };
 }
 
 /**
- * Parses a `Range` field value. Returns null when the value is not a valid
- * `bytes` byte-ranges-specifier (including other units), which RFC 7233
- * §2.1/§3.1 require the server to ignore.
+ * Parses a `Range` field value. Returns no specs when the value is not a valid
+ * `bytes` byte-ranges-specifier (including other units and a list of empty
+ * elements only), which RFC 7233 §2.1/§3.1 require the server to ignore.
  */
-export function parseRangeHeader(value: string): ByteRangeSpec[] | null {
+export function parseRangeHeader(value: string): ByteRangeSpec[] {
   const field = trimOws(value);
-  const equals = field.indexOf('=');
-  if (equals < 0) return null;
-  const unit = field.slice(0, equals);
   // RANGE-UNKNOWN-UNIT-IGNORED, RANGE-CASE-INSENSITIVE: only the `bytes` unit, in any case.
-  if (!UNIT.test(unit) || unit.toLowerCase() !== 'bytes') return null;
+  if (field.slice(0, UNIT.length).toLowerCase() !== UNIT) return [];
   // RANGE-EMPTY-LIST-ELEMENT, RANGE-WHITESPACE (RFC 7230 §7): list elements may be empty and surrounded by OWS.
   const elements = field
-    .slice(equals + 1)
+    .slice(UNIT.length)
     .split(',')
     .map(trimOws)
     .filter((element) => element !== '');
-  if (elements.length === 0) return null;
   const specs: ByteRangeSpec[] = [];
   for (const element of elements) {
     const spec = parseSpec(element);
-    if (spec === null) return null;
+    if (spec === null) return [];
     specs.push(spec);
   }
   return specs;
@@ -100,14 +90,14 @@ function startMessage(header: string, size: number): string {
  * RANGE-SUFFIX-ZERO-416, RANGE-EMPTY-IMAGE-416: one byte-range-spec against the image's size.
  */
 function resolveSpec(spec: ByteRangeSpec, size: number): RangeDecision {
-  if (spec.kind === 'suffix') {
-    if (spec.length === 0) {
+  if ('suffix' in spec) {
+    if (spec.suffix === 0) {
       return { kind: 'unsatisfiable', message: 'Invalid Range header. A suffix length of 0 selects no bytes.' };
     }
     if (size === 0) {
       return { kind: 'unsatisfiable', message: 'Invalid Range header. The image has no bytes to select.' };
     }
-    return { kind: 'partial', first: Math.max(0, size - spec.length), last: size - 1 };
+    return { kind: 'partial', first: Math.max(0, size - spec.suffix), last: size - 1 };
   }
   if (spec.first >= size) return { kind: 'unsatisfiable', message: startMessage('Range', size) };
   const last = spec.last === null ? size - 1 : Math.min(spec.last, size - 1);
@@ -126,26 +116,20 @@ export function decideContentRange(value: string, size: number): RangeDecision {
   const invalid: RangeDecision = { kind: 'unsatisfiable', message: 'Invalid Content-Range header.' };
   const match = CONTENT_RANGE.exec(trimOws(value));
   if (!match) return invalid;
-  const first = toSafeInteger(match[1]);
-  const last = toSafeInteger(match[2]);
-  const length = match[3] === '*' ? null : toSafeInteger(match[3]);
-  if (first === null || last === null || last < first) return invalid;
-  if (match[3] !== '*' && (length === null || last >= length)) return invalid;
-  const stopError: RangeDecision = {
-    kind: 'unsatisfiable',
-    message:
-      'Invalid stop position in Content-Range header. ' +
-      `The stop position MUST be in the inclusive range [0, ${size - 1}].`,
-  };
-  const startError: RangeDecision = { kind: 'unsatisfiable', message: startMessage('Content-Range', size) };
-  // Glance checks the stop first for `/*` and only the start for `/LEN`; the
-  // stop check is added for `/LEN` so we never read past the end.
-  if (length === null) {
-    if (last >= size) return stopError;
-    if (first >= size) return startError;
-  } else {
-    if (first >= size) return startError;
-    if (last >= size) return stopError;
+  // A length of `*` is NaN, which no stop exceeds. Numerals beyond 2^53 lose precision, not their order
+  // against an image's size: such a window is refused either way.
+  const [first, last, length] = match.slice(1).map(Number);
+  if (last < first || last >= length) return invalid;
+  // last ≥ first: a start past the end has a stop past it too. Glance names the stop for `/*`, the start for `/LEN`.
+  if (last >= size) {
+    return {
+      kind: 'unsatisfiable',
+      message:
+        match[3] !== '*' && first >= size
+          ? startMessage('Content-Range', size)
+          : 'Invalid stop position in Content-Range header. ' +
+            `The stop position MUST be in the inclusive range [0, ${size - 1}].`,
+    };
   }
   return { kind: 'partial', first, last };
 }
@@ -158,16 +142,14 @@ export function decideRange(request: RangeRequest, size: number, etag: string | 
   // (RANGE-NO-DATA-204 is decided before: an image without data is a 204 in image-data.ts.)
   if (request.range !== undefined) {
     // RANGE-IF-RANGE-MISMATCH, RANGE-IF-RANGE-MATCH-206 (RFC 7233 §3.2): If-Range must match the current
-    // strong validator exactly.
-    if (request.ifRange !== undefined && (etag === null || trimOws(request.ifRange) !== etag)) {
-      return { kind: 'full' };
-    }
+    // strong validator exactly; without one (null) nothing matches.
+    if (request.ifRange !== undefined && trimOws(request.ifRange) !== etag) return WHOLE;
     const specs = parseRangeHeader(request.range);
     // RANGE-INVALID-IGNORED, RANGE-MULTIPLE: invalid (§2.1) or several ranges (§3.1 "MAY ignore"): the whole image.
-    if (specs === null || specs.length !== 1) return { kind: 'full' };
+    if (specs.length !== 1) return WHOLE;
     return resolveSpec(specs[0], size);
   }
   // RANGE-RANGE-WINS: Content-Range counts only without Range. RANGE-FULL-200: neither.
   if (request.contentRange !== undefined) return decideContentRange(request.contentRange, size);
-  return { kind: 'full' };
+  return WHOLE;
 }
