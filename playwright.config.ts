@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { defineConfig } from '@playwright/test';
-import { EMBEDDED_SERVED_ENV } from './cli/embedded';
+import { servedByRun } from './cli/embedded';
 import { isCI, loadSuiteConfig } from './harness/config';
 
 /**
@@ -11,7 +11,7 @@ import { isCI, loadSuiteConfig } from './harness/config';
  */
 const suite = loadSuiteConfig();
 const embedded = suite.target.kind === 'embedded' ? suite.target : undefined;
-const served = process.env[EMBEDDED_SERVED_ENV] === String(embedded?.port);
+const served = embedded !== undefined && servedByRun(embedded.port);
 
 export default defineConfig({
   testDir: './specs',

@@ -8,7 +8,7 @@ import { TargetUnusable } from '../harness/errors';
 import { http } from '../harness/http';
 import { describeTarget, discoverTarget, endpointOf } from '../harness/target';
 import { VARIABLE_GROUPS } from '../harness/variables';
-import { serveEmbedded } from './embedded';
+import { announceEmbedded, serveEmbedded } from './embedded';
 import { describeDifferences, gate, readExpectations } from '../reporting/expectations';
 import { EXIT_CODE, type ConformanceReport } from '../reporting/model';
 
@@ -96,7 +96,12 @@ export function helpText(): string {
   return lines.join('\n');
 }
 
-function playwright(args: string[], stdio: 'inherit' | 'pipe', onSignal?: (signal: NodeJS.Signals) => void) {
+function playwright(
+  args: string[],
+  stdio: 'inherit' | 'pipe',
+  onSignal?: (signal: NodeJS.Signals) => void,
+  stop?: AbortSignal,
+) {
   const child = spawn(
     process.execPath,
     [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'playwright.config.ts'), ...args],
@@ -106,6 +111,7 @@ function playwright(args: string[], stdio: 'inherit' | 'pipe', onSignal?: (signa
       env: process.env,
     },
   );
+  stop?.addEventListener('abort', () => child.kill('SIGTERM'));
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d));
   const forward = (signal: NodeJS.Signals) => {
@@ -225,18 +231,23 @@ export async function runConformance(argv: string[]): Promise<number> {
   const reportFile = path.join(config.reportDir, 'conformance.json');
   fs.rmSync(reportFile, { force: true });
   fs.rmSync(config.leftoversFile, { force: true });
+  // An interrupted run judged only part of the suite, whatever its report says: never a pass.
+  let interrupted: NodeJS.Signals | undefined;
+  // Playwright starts first: its start-up and the server's (in this process) overlap, and global setup waits
+  // for the server to answer (fixtures/global-setup.ts).
+  const stop = new AbortController();
+  announceEmbedded(config);
+  const run = playwright(args.playwright, 'inherit', (signal) => (interrupted = signal), stop.signal);
   let embedded: Awaited<ReturnType<typeof serveEmbedded>>;
   try {
     embedded = await serveEmbedded(config);
   } catch (e) {
+    stop.abort();
+    await run;
     complain(`the embedded reference server could not start: ${(e as Error).message}`);
     return 2;
   }
-  // An interrupted run judged only part of the suite, whatever its report says: never a pass.
-  let interrupted: NodeJS.Signals | undefined;
-  const { code } = await playwright(args.playwright, 'inherit', (signal) => (interrupted = signal)).finally(() =>
-    embedded?.close(),
-  );
+  const { code } = await run.finally(() => embedded?.close());
   const cleanupHint = `npm run cleanup -- --run ${config.runId} removes what it left`;
   if (interrupted) {
     complain(
