@@ -12,6 +12,8 @@ import type { GlanceClient, ImageRecord } from '../harness/glance-client';
 /** Long enough for Glance's location_import task (a few seconds on 30.0). */
 const IMPORT_WAIT_MS = 30_000;
 const POLL_MS = 250;
+/** The first poll comes sooner: an import can be over in milliseconds (the reference server); later ones back off. */
+const FIRST_POLL_MS = 10;
 /** Statuses of a location import still under way. */
 const IMPORTING = new Set(['queued', 'importing']);
 
@@ -21,11 +23,11 @@ const sha512 = (data: Buffer) => createHash('sha512').update(data).digest('hex')
 async function watch(images: ImageFactory, id: string, done: (r: ImageRecord) => boolean | Promise<boolean>) {
   const seen = new Set<string>();
   const deadline = Date.now() + IMPORT_WAIT_MS;
-  for (;;) {
+  for (let pause = FIRST_POLL_MS; ; pause = Math.min(2 * pause, POLL_MS)) {
     const record = await images.show(id);
     seen.add(record.status);
     if ((await done(record)) || Date.now() > deadline) return { record, seen };
-    await new Promise((r) => setTimeout(r, POLL_MS));
+    await new Promise((r) => setTimeout(r, pause));
   }
 }
 
