@@ -377,7 +377,7 @@ export const requirements = [
     needs: [],
     passes:
       'PATCH replace of each read-only attribute (id, status, checksum, size, virtual_size, created_at, ' +
-      'updated_at, self, file, schema, direct_url, os_hash_algo, os_hash_value, stores) and add of each reserved ' +
+      'updated_at, self, file, schema, direct_url, os_hash_algo, os_hash_value) and add of each reserved ' +
       'one (location, deleted, deleted_at, os_glance_*) answers 403, and removing a base attribute (name, ' +
       'min_ram) answers 403; the image stays as it was',
   },

@@ -30,6 +30,7 @@ export interface PatchOperation {
 
 const VERBS: readonly PatchVerb[] = ['add', 'remove', 'replace'];
 
+/** Glance's `_readonly_properties`: `stores` is refused on create only; a PATCH finds no such property (409). */
 const READ_ONLY = new Set([
   'created_at',
   'updated_at',
@@ -44,7 +45,6 @@ const READ_ONLY = new Set([
   'file',
   'schema',
   'id',
-  'stores',
 ]);
 const RESERVED = new Set(['location', 'deleted', 'deleted_at']);
 const RESERVED_PREFIX = 'os_glance_';

@@ -94,7 +94,6 @@ const READ_ONLY = [
   'direct_url',
   'os_hash_algo',
   'os_hash_value',
-  'stores',
 ];
 const RESERVED = ['location', 'deleted', 'deleted_at', 'os_glance_conformance'];
 
