@@ -156,6 +156,8 @@ function rows(result: BenchResult): string[][] {
   const addCpu = (metric: string, a: Transfer, b: Transfer | undefined) =>
     out.push([metric, cpu(a), cpu(b), ratio(b?.cpu?.server ?? undefined, a.cpu?.server ?? undefined)]);
   add('suite wall time', ref.suite?.seconds, gl?.suite?.seconds, seconds, false);
+  if (typeof gl?.suite?.serverCpuSeconds === 'number')
+    out.push(['  CPU s of the server during the suite', '–', gl.suite.serverCpuSeconds.toFixed(1), '']);
   for (const size of ref.sizes) {
     const other = gl?.sizes.find((s) => s.size === size.size);
     add(`upload ${sizeName(size.size)}`, size.upload.bytesPerSecond, other?.upload.bytesPerSecond, mibps, true);

@@ -18,7 +18,7 @@ import { ForeignLoadMeter, type ForeignLoad } from './foreign-load';
 import { timeSuite, type SuiteRun } from './suite';
 import type { Release } from '../launcher/glance';
 import {
-  cpuSecondsOf,
+  cpuSecondsOfAll,
   pidsListeningOn,
   startGlance,
   startReferenceProcess,
@@ -127,10 +127,7 @@ export const rangedHalf = (size: number) => ({ first: Math.floor(size / 2), last
 
 /** Runs one transfer and adds the CPU it cost the bench process and the server's processes `pids` (when known). */
 async function withCpu<T extends Transfer>(pids: number[], transfer: () => Promise<T>): Promise<T> {
-  const server = () => {
-    const seconds = pids.map(cpuSecondsOf);
-    return pids.length === 0 || seconds.includes(null) ? null : seconds.reduce<number>((sum, s) => sum + s!, 0);
-  };
+  const server = () => cpuSecondsOfAll(pids);
   const client = process.cpuUsage();
   const serverBefore = server();
   const result = await transfer();
@@ -299,7 +296,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       referenceSuite = await timeSuite('reference', options.workDir, undefined);
       if (glance) {
         options.log(`suite against real Glance (GLANCE_URL=${glance.url})`);
+        // Glance's own CPU during the run says whether the suite waited for Glance or Glance for the suite.
+        const pids = pidsListeningOn(options.glancePort);
+        const before = cpuSecondsOfAll(pids);
         glanceSuite = await timeSuite('glance', options.workDir, glance.url);
+        const after = cpuSecondsOfAll(pids);
+        glanceSuite.serverCpuSeconds = before === null || after === null ? null : after - before;
       }
     }
 

@@ -8,6 +8,8 @@ export interface SuiteRun {
   seconds: number;
   exitCode: number | null;
   log: string;
+  /** CPU seconds the target's server processes used meanwhile, where they are known (real Glance); else absent. */
+  serverCpuSeconds?: number | null;
 }
 
 export async function timeSuite(

@@ -30,6 +30,12 @@ export function cpuSecondsOf(pid: number): number | null {
   }
 }
 
+/** cpuSecondsOf summed over `pids`; null when there are none or one cannot be read. */
+export function cpuSecondsOfAll(pids: number[]): number | null {
+  const seconds = pids.map(cpuSecondsOf);
+  return pids.length === 0 || seconds.includes(null) ? null : seconds.reduce<number>((sum, s) => sum + s!, 0);
+}
+
 /**
  * The processes holding a listening TCP socket on `port` (a forking server such as Glance: parent and workers),
  * found through /proc/net/tcp{,6} and each process's file descriptors. Empty where there is no /proc or the
