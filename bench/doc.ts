@@ -88,17 +88,16 @@ measures the reference server alone and says why in the table.
 
 **Load.** The run records the 1-minute load average at its start and end, and the *foreign load*: the CPU the
 machine spent on work that is not the bench's own while it ran, in CPUs — busy time from \`/proc/stat\` (user,
-nice, system, steal) minus the CPU of the bench process and every live descendant (the suite runs and their
-Playwright workers and servers, the reference server, the Glance it started; a Glance left running by an earlier
-run is adopted by its process group), each counted as utime + stime + cutime + cstime so that a child that ended
-is carried by its parent. Sampled every 2 s; an interval where the own sum would shrink (a process left without
-being reaped by one of ours) counts no own CPU, so an error only makes the foreign load higher. irq and softirq
-time are left out of both sides: the kernel charges loopback TCP work at GiB/s there, not to the bench. With
-\`--wait-load X\` the run first waits up to 10 minutes for the 1-minute load to fall below X, and a target met in a
-run whose start load or foreign load was X or more is reported as LOADED, never PASS (a MISS stays a MISS). The
-load average at the end does not judge: on two cores the bench's own work lifts it to ~1.7 on an idle machine
-(runs recorded without a foreign load, or without /proc, are still judged by it). Without \`--wait-load\` no
-limit is checked.
+nice, system, irq, softirq, steal) minus the CPU of the bench process and every live descendant (the suite runs
+and their Playwright workers and servers, the reference server, the Glance it started; a Glance left running by an
+earlier run is adopted by its process group), each counted as utime + stime + cutime + cstime so that a child that
+ended is carried by its parent. Sampled every 2 s. Where it can err it errs high: a process that left without
+being reaped by one of ours takes its CPU out of the bench's share, and interrupt work the kernel charges to
+irq/softirq instead of to the bench counts as foreign. With \`--wait-load X\` the run first waits up to 10 minutes
+for the 1-minute load to fall below X, and a target met in a run whose start load or foreign load was X or more is
+reported as LOADED, never PASS (a MISS stays a MISS). The load average at the end does not judge: on two cores the
+bench's own work lifts it to ~1.7 on an idle machine (runs recorded without a foreign load, or without /proc, are
+still judged by it). Without \`--wait-load\` no limit is checked.
 
 **What the reference server does for speed.** Uploads: md5 and sha512 on one worker thread (one per process,
 started with the server), reading a reused 4 MiB shared ring the request's thread copies each chunk into; each
