@@ -698,6 +698,23 @@ export const requirements = [
       'never 5xx',
   },
   {
+    id: 'METADEF-NAMESPACE-WRITE',
+    title: 'a metadef namespace can be created, given a property, object and tag, shown, updated and deleted',
+    level: 'MUST',
+    source: {
+      clause:
+        'Metadata definitions API: create namespace (201), create property (201), create object (201), create tag ' +
+        '(201), get namespace details (200), update namespace (200), delete namespace (204)',
+      url: `${METADEFS_REF}#create-namespace`,
+    },
+    needs: ['metadefs'],
+    passes:
+      'as the admin identity (or the suite identity without one): POST a namespace of the run → 201 naming it; ' +
+      'POST a property, an object and a tag → 201 each, the property echoed as sent; GET the namespace → 200 with ' +
+      'its display_name, the property and the object (with its property type); GET its tags → the tag; PUT a new ' +
+      'display_name → 200 showing it; DELETE → 204, then GET → 404',
+  },
+  {
     id: 'ACTIONS-REACTIVATE-204',
     title: 'reactivating a deactivated image → 204, and it is active again',
     level: 'MUST',
@@ -760,6 +777,7 @@ export const FEATURES = [
   'LOCATIONS-API',
   'PATCH',
   'ACTIONS',
+  'METADEF',
   'HYPERVISOR',
   'DISK-FORMAT',
   'RANGE',

@@ -419,6 +419,22 @@ const cases: BrokenCase[] = [
     expected: { 'ACTIONS-QUEUED-403': 'fail' },
     exitCode: 1,
   },
+  {
+    name: 'shows a metadef namespace without its objects',
+    mutation: {
+      response: (x) =>
+        x.method === 'GET' && /^\/v2\/metadefs\/namespaces\/[^/?]+$/.test(x.path) && x.status === 200
+          ? {
+              body: rewriteJson(x.body, (d) => {
+                delete d.objects;
+              }),
+            }
+          : undefined,
+    },
+    grep: '@METADEF-NAMESPACE-WRITE',
+    expected: { 'METADEF-NAMESPACE-WRITE': 'fail' },
+    exitCode: 1,
+  },
 ];
 
 for (const c of cases) {
