@@ -1,16 +1,16 @@
 import { parseArgs } from 'node:util';
-import { authenticate } from '../harness/auth';
+import { authenticate, authenticateAdmin } from '../harness/auth';
 import { loadSuiteConfig } from '../harness/config';
 import { TargetUnusable } from '../harness/errors';
-import { sweepImages } from '../harness/sweeper';
+import { sweepImages, sweepNamespaces } from '../harness/sweeper';
 import { endpointOf, RUN_TAG, runTag } from '../harness/target';
 
 const USAGE =
-  'usage: glance-conformance cleanup [--run ID]   (without --run: every image the suite left on the target)';
+  'usage: glance-conformance cleanup [--run ID]   (without --run: every image and metadef namespace the suite left)';
 
 /**
- * `npm run cleanup [-- --run ID]`: deletes the images the suite left on the target — every suite
- * image, or only one run's when another run may be going on at the same time.
+ * `npm run cleanup [-- --run ID]`: deletes the images and metadef namespaces the suite left on the target —
+ * everything of the suite's, or only one run's when another run may be going on at the same time.
  */
 export async function cleanup(argv: string[]): Promise<number> {
   let run: string | undefined;
@@ -41,9 +41,14 @@ export async function cleanup(argv: string[]): Promise<number> {
   }
   try {
     const session = await authenticate();
-    const { deleted, remaining } = await sweepImages(endpointOf(config, session), () => session.token(), tag);
+    const base = endpointOf(config, session);
+    const images = await sweepImages(base, () => session.token(), tag);
+    const metadefSession = (await authenticateAdmin()) ?? session;
+    const namespaces = await sweepNamespaces(base, () => metadefSession.token(), tag);
+    const remaining = [...images.remaining, ...namespaces.remaining];
     console.log(
-      `glance-conformance: deleted ${deleted} image(s) tagged ${tag}` +
+      `glance-conformance: deleted ${images.deleted} image(s) tagged ${tag}` +
+        (namespaces.deleted ? ` and ${namespaces.deleted} metadef namespace(s) named after it` : '') +
         (remaining.length ? `; could not delete ${remaining.join(', ')}` : ''),
     );
     return remaining.length ? 1 : 0;

@@ -4,7 +4,7 @@ import { runSuite } from '../support/run-suite';
 
 /**
  * Two runs against one target: `cleanup --run=A` (or `--run A`) sweeps exactly run A's images while run B is going
- * on; a --run without an id is a usage error that deletes nothing.
+ * on, and run A's metadef namespaces; a --run without an id is a usage error that deletes nothing.
  */
 test.describe.configure({ mode: 'serial', timeout: 600_000 });
 
@@ -65,6 +65,27 @@ test('cleanup --run=A and --run A sweep run A only, while run B goes on undistur
   expect(done.exitCode, done.output.slice(-3000)).toBe(0);
   expect(done.report!.summary.error).toBe(0);
   expect(await idsTagged(b)).toEqual([]);
+});
+
+test('cleanup --run A deletes the metadef namespaces named after run A, and no other namespace', async () => {
+  const a = `field-ns-${Date.now().toString(36)}`;
+  const names = [`${tagOf(a)}-one`, `${tagOf(a)}-two`, `${tagOf('other')}-kept`];
+  for (const namespace of names) {
+    const res = await fetch(`${reference.url}/v2/metadefs/namespaces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ namespace, visibility: 'private' }),
+    });
+    expect(res.status, `create ${namespace}`).toBe(201);
+  }
+  const sweep = await runSuite({ GLANCE_URL: reference.url }, ['cleanup', '--run', a]);
+  expect(sweep.exitCode, sweep.output).toBe(0);
+  expect(sweep.output).toContain('and 2 metadef namespace(s) named after it');
+  const listed = await fetch(`${reference.url}/v2/metadefs/namespaces?limit=1000`);
+  const left = ((await listed.json()) as { namespaces: Array<{ namespace: string }> }).namespaces.map(
+    (n) => n.namespace,
+  );
+  expect(left.filter((n) => n.startsWith('glance-conformance'))).toEqual([`${tagOf('other')}-kept`]);
 });
 
 test('--run without an id is a usage error (exit 2) that deletes nothing', async () => {
