@@ -31,15 +31,15 @@ export async function cleanup(argv: string[]): Promise<number> {
     return 2;
   }
   const tag = run ? runTag(run) : RUN_TAG;
-  const config = loadSuiteConfig();
-  if (config.target.kind === 'embedded') {
-    console.log(
-      'glance-conformance: the embedded reference server keeps nothing between runs; ' +
-        'set GLANCE_URL to clean a deployment',
-    );
-    return 0;
-  }
   try {
+    const config = loadSuiteConfig();
+    if (config.target.kind === 'embedded') {
+      console.log(
+        'glance-conformance: the embedded reference server keeps nothing between runs; ' +
+          'set GLANCE_URL to clean a deployment',
+      );
+      return 0;
+    }
     const session = await authenticate();
     const base = endpointOf(config, session);
     const images = await sweepImages(base, () => session.token(), tag);

@@ -219,8 +219,9 @@ export async function runConformance(argv: string[]): Promise<number> {
   // SHOULD findings fail the run: the reporter reads CONFORMANCE_STRICT in the Playwright process.
   if (args.strict) process.env.CONFORMANCE_STRICT = '1';
   const expectations = args.expect ? readExpectations(args.expect) : undefined;
-  const config = loadSuiteConfig();
+  let config: SuiteConfig;
   try {
+    config = loadSuiteConfig();
     await preflight(config);
   } catch (e) {
     if (!(e instanceof TargetUnusable)) throw e;

@@ -96,7 +96,8 @@ export const VARIABLE_GROUPS: Array<{ title: string; variables: Variable[] }> = 
     variables: [
       {
         name: 'GLANCE_CONFORMANCE_RUN_ID',
-        meaning: 'the run id images are tagged with (default: date + random); shards share one',
+        meaning:
+          'the run id images are tagged with: up to 40 of [A-Za-z0-9_.-] (default: date + random); shards share one',
       },
       { name: 'CONFORMANCE_REPORT_DIR', meaning: 'where the reports go (default reports/)' },
       { name: 'CONFORMANCE_OUTPUT_DIR', meaning: "Playwright's output (default test-results/conformance)" },

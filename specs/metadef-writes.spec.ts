@@ -1,14 +1,15 @@
 import { expect, requirement, test } from '../fixtures/test';
-import { RUN_TAG } from '../harness/target';
+import { runTag } from '../harness/target';
 
 /**
  * The metadef write API (admin by default policy): a namespace of the run's own, its property, object and
  * tag, shown back, the namespace updated, then deleted. Sent by the admin identity when one is set.
  */
 
-test(...requirement('METADEF-NAMESPACE-WRITE'), async ({ clientFor, adminSession, session }, testInfo) => {
+test(...requirement('METADEF-NAMESPACE-WRITE'), async ({ clientFor, adminSession, session, suiteConfig }) => {
   const admin = clientFor(adminSession ?? session);
-  const name = `${RUN_TAG}-${testInfo.testId}-${Date.now()}`;
+  // Named after the run, so that the final sweep and `cleanup --run` find it if the run stops midway.
+  const name = `${runTag(suiteConfig.runId)}-${Date.now().toString(36)}`;
   const ns = `namespaces/${encodeURIComponent(name)}`;
   const property = { name: 'conformance_property', title: 'Conformance', type: 'string', enum: ['a', 'b'] };
 
