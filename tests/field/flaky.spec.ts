@@ -17,7 +17,7 @@ let flaky: DroppingProxy;
 
 test.beforeAll(async () => {
   reference = await startReferenceServer({ port: 0 });
-  flaky = await startDroppingProxy(reference.url, 25);
+  flaky = await startDroppingProxy(reference.url, (seen) => seen % 25 === 0);
 });
 
 test.afterAll(async () => {
@@ -60,9 +60,28 @@ test('dropped connections: only what lost a request sent once turns to error; no
   expect(left.images, 'images left on the target').toEqual([]);
 });
 
+test('a held-open upload that loses its connection: the saving requirements are errors naming it', async () => {
+  const dropsUploads = await startDroppingProxy(
+    reference.url,
+    (_, method, path) => method === 'PUT' && /^\/v2\/images\/[^/]+\/file$/.test(path),
+  );
+  try {
+    const run = await runSuite({ GLANCE_URL: dropsUploads.url }, ['--grep', '@LOC-REMOVE-SAVING-409']);
+    expect(run.exitCode, run.output.slice(-3000)).toBe(2);
+    const requirement = run.report!.requirements.find((r) => r.id === 'LOC-REMOVE-SAVING-409')!;
+    expect(requirement.verdict).toBe('error');
+    expect(lostRequest(requirement), 'the lost upload in the evidence').toBe(true);
+    expect(requirement.tests[0].reasons.join('\n')).toMatch(/\(held open\) got no answer/);
+  } finally {
+    await dropsUploads.close();
+  }
+});
+
 test('images the target refuses to delete: verdicts unchanged, cleanup notes, exit 2 naming them', async () => {
-  const stubborn = await startDroppingProxy(reference.url, Number.MAX_SAFE_INTEGER, (method, path) =>
-    method === 'DELETE' && path.startsWith('/v2/images/') ? 403 : undefined,
+  const stubborn = await startDroppingProxy(
+    reference.url,
+    () => false,
+    (method, path) => (method === 'DELETE' && path.startsWith('/v2/images/') ? 403 : undefined),
   );
   try {
     const run = await runSuite({ GLANCE_URL: stubborn.url }, ['--grep', '@DISCOVERY-VERSIONS|@RANGE-SINGLE-206']);

@@ -11,12 +11,13 @@ export interface DroppingProxy {
 }
 
 /**
- * A reverse proxy that resets the connection of every `every`-th request before any answer, the way a load
- * balancer drops a stale keep-alive connection; everything else streams through both ways (held-open uploads too).
+ * A reverse proxy that resets the connection of the requests `drop` picks (by their number, from 1, method and
+ * path) before any answer, the way a load balancer drops a stale keep-alive connection; everything else streams
+ * through both ways (held-open uploads too).
  */
 export async function startDroppingProxy(
   upstream: string,
-  every: number,
+  drop: (seen: number, method: string, path: string) => boolean,
   /** A status to answer instead of the upstream, e.g. to refuse every DELETE. */
   refuse?: (method: string, path: string) => number | undefined,
 ): Promise<DroppingProxy> {
@@ -25,7 +26,7 @@ export async function startDroppingProxy(
   let seen = 0;
   const server = http.createServer((req, res) => {
     seen += 1;
-    if (seen % every === 0) {
+    if (drop(seen, req.method ?? 'GET', req.url ?? '/')) {
       dropped.push(`${req.method} ${req.url}`);
       req.socket.resetAndDestroy();
       return;
