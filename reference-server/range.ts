@@ -116,10 +116,10 @@ export function decideContentRange(value: string, size: number): RangeDecision {
   const invalid: RangeDecision = { kind: 'unsatisfiable', message: 'Invalid Content-Range header.' };
   const match = CONTENT_RANGE.exec(trimOws(value));
   if (!match) return invalid;
-  // A length of `*` is NaN, which no stop exceeds. Numerals beyond 2^53 lose precision, not their order
-  // against an image's size: such a window is refused either way.
+  // A length of `*` is NaN, which no stop exceeds. Positions beyond 2^53 lose precision but not their order
+  // against an image's size; a length beyond it cannot be checked for consistency, so it is refused.
   const [first, last, length] = match.slice(1).map(Number);
-  if (last < first || last >= length) return invalid;
+  if (last < first || last >= length || length > Number.MAX_SAFE_INTEGER) return invalid;
   // last ≥ first: a start past the end has a stop past it too. Glance names the stop for `/*`, the start for `/LEN`.
   if (last >= size) {
     return {
