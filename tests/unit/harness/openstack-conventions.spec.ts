@@ -45,13 +45,13 @@ test.describe('clouds.yaml and the OS_* variables, as the OpenStack client reads
     const cloud = resolveCloud({
       OS_CLOUD: 'mine',
       OS_CLIENT_CONFIG_FILE: file,
-      OS_PASSWORD: 's3cret',
+      OS_PASSWORD: 'fake-password-for-tests',
       OS_REGION_NAME: 'RegionOne',
     });
     expect(cloud.auth).toMatchObject({
       auth_url: 'https://keystone.example.org/v3',
       username: 'demo',
-      password: 's3cret',
+      password: 'fake-password-for-tests',
     });
     expect(cloud.region).toBe('RegionOne');
     expect(cloud.interface).toBe('internal');
