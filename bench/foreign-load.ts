@@ -20,7 +20,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** /proc reports process and machine times in USER_HZ ticks, 100 per second on Linux. */
-const TICKS = 100;
+export const TICKS = 100;
 
 export interface ProcessTimes {
   pid: number;
@@ -30,6 +30,8 @@ export interface ProcessTimes {
   start: number;
   /** utime + stime + cutime + cstime, in ticks. */
   ticks: number;
+  /** utime + stime alone (the process and its threads, not its reaped children), in ticks. */
+  selfTicks: number;
 }
 
 /** Fields of /proc/PID/stat after "pid (comm) " (comm may hold spaces and parentheses). */
@@ -39,9 +41,10 @@ export function parseStat(text: string): ProcessTimes | null {
   const pid = Number(text.slice(0, text.indexOf(' ')));
   const f = text.slice(close + 2).split(' ');
   // f[0] is field 3 (state): ppid 4, pgrp 5, utime 14, stime 15, cutime 16, cstime 17, starttime 22.
-  const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  const selfTicks = Number(f[11]) + Number(f[12]);
+  const ticks = selfTicks + Number(f[13]) + Number(f[14]);
   if (!Number.isFinite(ticks)) return null;
-  return { pid, ppid: Number(f[1]), pgid: Number(f[2]), start: Number(f[19]), ticks };
+  return { pid, ppid: Number(f[1]), pgid: Number(f[2]), start: Number(f[19]), ticks, selfTicks };
 }
 
 function readProcesses(): ProcessTimes[] {

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 
 import { ROOT } from '../harness/paths';
 import { startGlance as launchGlance, stopGlance, type Release } from '../launcher/glance';
+import { parseStat, TICKS } from './foreign-load';
 export { ROOT };
 
 /** VmRSS and VmHWM (peak) of a process in bytes, from /proc; null where there is no /proc. */
@@ -22,9 +23,8 @@ export function memoryOf(pid: number): { rss: number; peak: number } | null {
 /** User + system CPU seconds of a process and all its threads so far, from /proc; null where there is none. */
 export function cpuSecondsOf(pid: number): number | null {
   try {
-    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const times = parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+    return times && times.selfTicks / TICKS;
   } catch {
     return null;
   }

@@ -89,7 +89,7 @@ function hashingWorker(): HashingWorker {
 }
 
 /** Starts the worker ahead of the first upload, which would otherwise wait for it (tens of milliseconds). */
-export function startHashingWorkers(): void {
+export function startHashingWorker(): void {
   hashingWorker();
 }
 

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { requestListener } from './app';
 import { authenticator } from './auth';
 import { reasonPhrase } from './errors';
-import { startHashingWorkers } from './hashing';
+import { startHashingWorker } from './hashing';
 import type { ServerState } from './handlers/exchange';
 import { probeLocation } from './locations';
 import { MetadefCatalog } from './metadefs';
@@ -64,7 +64,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       resolve();
     });
   });
-  startHashingWorkers();
+  startHashingWorker();
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {

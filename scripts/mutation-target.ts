@@ -107,19 +107,13 @@ export function serveMutationTarget(plan: MutationPlan, port: number): string {
     const mutant = current?.mutant;
     if (mutant && reloaded.has(mutant)) {
       if (staticServer?.mutant !== mutant) {
-        void staticServer?.server.then(
-          (s) => s.close(),
-          () => {},
-        );
+        whenReady(staticServer?.server, (s) => s.close());
         staticServer = { mutant, server: start(mutant) };
       }
       return staticServer.server;
     }
     if (staticServer) {
-      void staticServer.server.then(
-        (s) => s.close(),
-        () => {},
-      );
+      whenReady(staticServer.server, (s) => s.close());
       staticServer = undefined;
     }
     return (original ??= start(undefined));
@@ -154,10 +148,7 @@ export function serveMutationTarget(plan: MutationPlan, port: number): string {
     let upstream: { server: Promise<ReferenceServer>; socket: Promise<net.Socket> } | undefined;
     const close = () => {
       client.destroy();
-      void upstream?.socket.then(
-        (s) => s.destroy(),
-        () => {},
-      );
+      whenReady(upstream?.socket, (s) => s.destroy());
     };
     const connect = (server: Promise<ReferenceServer>) => {
       const connected: Promise<net.Socket> = server.then(({ url }) => {
@@ -179,10 +170,7 @@ export function serveMutationTarget(plan: MutationPlan, port: number): string {
       if (upstream?.server !== server) {
         const previous = upstream;
         upstream = { server, socket: connect(server) };
-        void previous?.socket.then(
-          (s) => s.destroy(),
-          () => {},
-        );
+        whenReady(previous?.socket, (s) => s.destroy());
       }
       const socket = upstream.socket;
       sent = sent
@@ -230,6 +218,11 @@ function isMutated(file: string): boolean {
   let known = mutated.get(file);
   if (known === undefined) mutated.set(file, (known = fs.readFileSync(file, 'utf8').includes('stryMutAct_9fa48(')));
   return known;
+}
+
+/** Acts on what `pending` resolves to; a promise that failed holds nothing to close. */
+function whenReady<T>(pending: Promise<T> | undefined, act: (value: T) => unknown): void {
+  void pending?.then(act, () => {});
 }
 
 function listen(front: net.Server, port: number, deadline: number): void {

@@ -6,8 +6,7 @@ import { runTag } from '../harness/target';
  * tag, shown back, the namespace updated, then deleted. Sent by the admin identity when one is set.
  */
 
-test(...requirement('METADEF-NAMESPACE-WRITE'), async ({ clientFor, adminSession, session, suiteConfig }) => {
-  const admin = clientFor(adminSession ?? session);
+test(...requirement('METADEF-NAMESPACE-WRITE'), async ({ adminGlance: admin, suiteConfig }) => {
   // Named after the run, so that the final sweep and `cleanup --run` find it if the run stops midway.
   const name = `${runTag(suiteConfig.runId)}-${Date.now().toString(36)}`;
   const ns = `namespaces/${encodeURIComponent(name)}`;

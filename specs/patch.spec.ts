@@ -143,7 +143,7 @@ test(...requirement('PATCH-ATTRIBUTES-SET'), async ({ images, glance }) => {
     { op: 'replace', path: '/tags', value: ['conformance-a', 'conformance-b', 'conformance-a'] },
   ]);
   const shown = await images.show(image.id);
-  // A protected image cannot be deleted: the cleanup needs it unprotected.
+  // Protection must come off again, not only go on (the factory's cleanup would lift it either way).
   const unprotected = await glance.patchImage(image.id, [{ op: 'replace', path: '/protected', value: false }]);
 
   expect(res).toAnswer(200, 'replace of every settable attribute');

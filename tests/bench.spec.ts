@@ -96,12 +96,13 @@ test('npm run bench -- --quick measures the reference server and writes bench.js
   }
 });
 
-const times = (pid: number, ppid: number, pgid: number, ticks: number, start = 10): ProcessTimes => ({
+const times = (pid: number, ppid: number, pgid: number, ticks: number, start = 10, selfTicks = 0): ProcessTimes => ({
   pid,
   ppid,
   pgid,
   start,
   ticks,
+  selfTicks,
 });
 
 test('foreign load: the own set is the bench, its descendants and the groups it adopted', () => {
@@ -117,7 +118,7 @@ test('foreign load: the own set is the bench, its descendants and the groups it 
   const own = ownProcesses(all, 100, new Set([200]));
   expect(own.map((p) => p.pid).sort()).toEqual([100, 101, 102, 200, 201]);
   expect(parseStat('4242 (a (b) c) S 7 4242 4242 0 -1 0 0 0 0 0 11 22 33 44 20 0 1 0 999 0')).toEqual(
-    times(4242, 7, 4242, 110, 999),
+    times(4242, 7, 4242, 110, 999, 33),
   );
   expect(parseMachineBusy('cpu  100 20 30 1000 5 6 7 8 0 0\ncpu0 1 2 3 4')).toBe(171);
 });

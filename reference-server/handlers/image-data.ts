@@ -202,7 +202,7 @@ export async function downloadImageData(exchange: Exchange): Promise<void> {
   }
 }
 
-/** Bytes handed to the socket per write call on downloads: one writev of one slab, or of many smaller chunks. */
+/** Bytes handed to the socket per write call on downloads: one writev of many stored chunks. */
 const WRITE_BATCH = 4 * 1024 * 1024;
 
 /**

@@ -32,16 +32,7 @@ test('50 concurrent clients: no 5xx, nothing lost, no byte of an unfinished uplo
     const pool: string[] = [];
     const deleted = new Set<string>();
 
-    const create = async () => {
-      const res = await client.send(
-        'POST',
-        '/v2/images',
-        [['Content-Type', 'application/json']],
-        JSON.stringify({ disk_format: 'raw', container_format: 'bare', name: 'concurrency' }),
-      );
-      expect(res.status).toBe(201);
-      return client.json<{ id: string }>(res).id;
-    };
+    const create = () => client.createImage({ name: 'concurrency' });
     for (let i = 0; i < POOL; i++) pool.push(await create());
 
     const note = (what: string, res: RawResponse) => {

@@ -321,17 +321,8 @@ test.describe('bad-input corpus', () => {
   test.beforeAll(async () => {
     server = await startReferenceServer({ port: 0, image_size_cap: CAP });
     client = new RawClient(server.url);
-    const make = async () =>
-      client.json<{ id: string }>(
-        await client.send(
-          'POST',
-          '/v2/images',
-          [['Content-Type', 'application/json']],
-          JSON.stringify({ disk_format: 'raw', container_format: 'bare' }),
-        ),
-      ).id;
-    active = await make();
-    queued = await make();
+    active = await client.createImage();
+    queued = await client.createImage();
     await client.send(
       'PUT',
       `/v2/images/${active}/file`,
@@ -371,14 +362,7 @@ test.describe('bad-input corpus', () => {
   });
 
   test('bodies that stop mid-way: nothing kept, the image back to queued, the server still answering', async () => {
-    const id = client.json<{ id: string }>(
-      await client.send(
-        'POST',
-        '/v2/images',
-        [['Content-Type', 'application/json']],
-        JSON.stringify({ disk_format: 'raw', container_format: 'bare' }),
-      ),
-    ).id;
+    const id = await client.createImage();
     const stops: Array<{ name: string; head: string; sent: Buffer }> = [
       {
         name: 'image data',

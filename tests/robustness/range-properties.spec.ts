@@ -216,14 +216,8 @@ test.describe('ranged downloads over HTTP @property', () => {
     const imageOf = async (size: number): Promise<{ id: string; data: Buffer }> => {
       let image = images.get(size);
       if (!image) {
-        const created = await client.send(
-          'POST',
-          '/v2/images',
-          [['Content-Type', 'application/json']],
-          JSON.stringify({ disk_format: 'raw', container_format: 'bare' }),
-        );
+        const id = await client.createImage();
         const data = Buffer.from(Array.from({ length: size }, (_, i) => (i * 131 + size) & 0xff));
-        const { id } = client.json<{ id: string }>(created);
         const put = await client.send(
           'PUT',
           `/v2/images/${id}/file`,

@@ -50,6 +50,14 @@ export class RawClient {
     return { status: res.statusCode, headers: flat, body: Buffer.concat(chunks) };
   }
 
+  /** Creates a queued image (raw/bare unless `props` says otherwise) and answers its id; anything but 201 throws. */
+  async createImage(props: Record<string, unknown> = {}): Promise<string> {
+    const body = JSON.stringify({ disk_format: 'raw', container_format: 'bare', ...props });
+    const res = await this.send('POST', '/v2/images', [['Content-Type', 'application/json']], body);
+    if (res.status !== 201) throw new Error(`POST /v2/images answered ${res.status}: ${res.body.toString('utf8')}`);
+    return this.json<{ id: string }>(res).id;
+  }
+
   json<T>(res: RawResponse): T {
     return JSON.parse(res.body.toString('utf8')) as T;
   }
