@@ -14,6 +14,7 @@ import * as info from './handlers/info';
 import * as members from './handlers/members';
 import { addTag, deleteTag } from './handlers/tags';
 import { createImage, deleteImage, listImages, showImage, updateImage } from './handlers/images';
+import * as metadefWrites from './handlers/metadef-writes';
 import * as metadefs from './handlers/metadefs';
 import { showSchema } from './handlers/schemas';
 import { listImageTasks, listTasks, showTask } from './handlers/tasks';
@@ -54,44 +55,44 @@ export function buildRouter(): Router<Handler> {
     .add('GET', '/v2/schemas/:name', showSchema)
     .add('GET', '/v2/schemas/:group/:name', showSchema)
     .add('GET', '/v2/metadefs/namespaces', metadefs.listNamespaces)
-    .add('POST', '/v2/metadefs/namespaces', metadefs.createNamespace)
+    .add('POST', '/v2/metadefs/namespaces', metadefWrites.createNamespace)
     .add('GET', '/v2/metadefs/namespaces/:namespace', metadefs.showNamespace)
-    .add('PUT', '/v2/metadefs/namespaces/:namespace', metadefs.updateNamespace)
-    .add('DELETE', '/v2/metadefs/namespaces/:namespace', metadefs.deleteNamespace)
+    .add('PUT', '/v2/metadefs/namespaces/:namespace', metadefWrites.updateNamespace)
+    .add('DELETE', '/v2/metadefs/namespaces/:namespace', metadefWrites.deleteNamespace)
     .add('GET', '/v2/metadefs/namespaces/:namespace/properties', metadefs.listProperties)
-    .add('POST', '/v2/metadefs/namespaces/:namespace/properties', metadefs.createProperty)
+    .add('POST', '/v2/metadefs/namespaces/:namespace/properties', metadefWrites.createProperty)
     .add(
       'DELETE',
       '/v2/metadefs/namespaces/:namespace/properties',
-      metadefs.clearNamespacePart('properties', 'remove_metadef_property'),
+      metadefWrites.clearNamespacePart('properties', 'remove_metadef_property'),
     )
     .add('GET', '/v2/metadefs/namespaces/:namespace/properties/:property', metadefs.showProperty)
-    .add('PUT', '/v2/metadefs/namespaces/:namespace/properties/:property', metadefs.updateProperty)
-    .add('DELETE', '/v2/metadefs/namespaces/:namespace/properties/:property', metadefs.deleteProperty)
+    .add('PUT', '/v2/metadefs/namespaces/:namespace/properties/:property', metadefWrites.updateProperty)
+    .add('DELETE', '/v2/metadefs/namespaces/:namespace/properties/:property', metadefWrites.deleteProperty)
     .add('GET', '/v2/metadefs/namespaces/:namespace/objects', metadefs.listObjects)
-    .add('POST', '/v2/metadefs/namespaces/:namespace/objects', metadefs.createObject)
+    .add('POST', '/v2/metadefs/namespaces/:namespace/objects', metadefWrites.createObject)
     .add(
       'DELETE',
       '/v2/metadefs/namespaces/:namespace/objects',
-      metadefs.clearNamespacePart('objects', 'delete_metadef_object'),
+      metadefWrites.clearNamespacePart('objects', 'delete_metadef_object'),
     )
     .add('GET', '/v2/metadefs/namespaces/:namespace/objects/:object', metadefs.showObject)
-    .add('PUT', '/v2/metadefs/namespaces/:namespace/objects/:object', metadefs.updateObject)
-    .add('DELETE', '/v2/metadefs/namespaces/:namespace/objects/:object', metadefs.deleteObject)
+    .add('PUT', '/v2/metadefs/namespaces/:namespace/objects/:object', metadefWrites.updateObject)
+    .add('DELETE', '/v2/metadefs/namespaces/:namespace/objects/:object', metadefWrites.deleteObject)
     .add('GET', '/v2/metadefs/namespaces/:namespace/tags', metadefs.listTags)
-    .add('POST', '/v2/metadefs/namespaces/:namespace/tags', metadefs.createTags)
+    .add('POST', '/v2/metadefs/namespaces/:namespace/tags', metadefWrites.createTags)
     .add(
       'DELETE',
       '/v2/metadefs/namespaces/:namespace/tags',
-      metadefs.clearNamespacePart('tags', 'delete_metadef_tags'),
+      metadefWrites.clearNamespacePart('tags', 'delete_metadef_tags'),
     )
     .add('GET', '/v2/metadefs/namespaces/:namespace/tags/:tag', metadefs.showTag)
-    .add('POST', '/v2/metadefs/namespaces/:namespace/tags/:tag', metadefs.createTag)
-    .add('PUT', '/v2/metadefs/namespaces/:namespace/tags/:tag', metadefs.updateTag)
-    .add('DELETE', '/v2/metadefs/namespaces/:namespace/tags/:tag', metadefs.deleteTag)
+    .add('POST', '/v2/metadefs/namespaces/:namespace/tags/:tag', metadefWrites.createTag)
+    .add('PUT', '/v2/metadefs/namespaces/:namespace/tags/:tag', metadefWrites.updateTag)
+    .add('DELETE', '/v2/metadefs/namespaces/:namespace/tags/:tag', metadefWrites.deleteTag)
     .add('GET', '/v2/metadefs/namespaces/:namespace/resource_types', metadefs.listNamespaceResourceTypes)
-    .add('POST', '/v2/metadefs/namespaces/:namespace/resource_types', metadefs.createAssociation)
-    .add('DELETE', '/v2/metadefs/namespaces/:namespace/resource_types/:resourceType', metadefs.deleteAssociation)
+    .add('POST', '/v2/metadefs/namespaces/:namespace/resource_types', metadefWrites.createAssociation)
+    .add('DELETE', '/v2/metadefs/namespaces/:namespace/resource_types/:resourceType', metadefWrites.deleteAssociation)
     .add('GET', '/v2/metadefs/resource_types', metadefs.listResourceTypes);
 }
 
