@@ -1,4 +1,5 @@
-import type { SuiteConfig } from '../harness/config';
+import net from 'node:net';
+import { DEFAULT_REFERENCE_PORT, targetVariablesSet, type SuiteConfig } from '../harness/config';
 
 /** Set for Playwright when the embedded reference server already listens on the port it names. */
 export const EMBEDDED_SERVED_ENV = 'CONFORMANCE_EMBEDDED_SERVED';
@@ -28,5 +29,27 @@ export async function serveEmbedded(config: SuiteConfig) {
   return startReferenceServer({
     port: config.target.port,
     show_multiple_locations: config.target.showMultipleLocations,
+  });
+}
+
+/**
+ * Without REFERENCE_PORT, the embedded server takes 9393 when it is free and any free port otherwise, so that two
+ * runs on one machine (two checkouts, a CI job next to a developer's) do not meet on one server. Fixed in the
+ * environment before the configuration is read: Playwright and its workers inherit it.
+ */
+export async function chooseEmbeddedPort(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (env.REFERENCE_PORT || targetVariablesSet(env).length) return;
+  env.REFERENCE_PORT = String((await bindable(DEFAULT_REFERENCE_PORT)) ?? (await bindable(0)));
+}
+
+/** The port a listener got on loopback (the kernel's choice for 0), or undefined when it is taken. */
+function bindable(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(bound));
+    });
   });
 }

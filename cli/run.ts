@@ -8,7 +8,7 @@ import { TargetUnusable } from '../harness/errors';
 import { http } from '../harness/http';
 import { describeTarget, discoverTarget, endpointOf } from '../harness/target';
 import { VARIABLE_GROUPS } from '../harness/variables';
-import { announceEmbedded, serveEmbedded } from './embedded';
+import { announceEmbedded, chooseEmbeddedPort, serveEmbedded } from './embedded';
 import { describeDifferences, gate, readExpectations } from '../reporting/expectations';
 import { EXIT_CODE, type ConformanceReport } from '../reporting/model';
 
@@ -221,6 +221,7 @@ export async function runConformance(argv: string[]): Promise<number> {
   const expectations = args.expect ? readExpectations(args.expect) : undefined;
   let config: SuiteConfig;
   try {
+    await chooseEmbeddedPort();
     config = loadSuiteConfig();
     await preflight(config);
   } catch (e) {

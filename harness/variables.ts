@@ -87,7 +87,7 @@ export const VARIABLE_GROUPS: Array<{ title: string; variables: Variable[] }> = 
   {
     title: 'Embedded reference server',
     variables: [
-      { name: 'REFERENCE_PORT', meaning: 'its port (default 9393)' },
+      { name: 'REFERENCE_PORT', meaning: 'its port (default 9393, or any free one when 9393 is taken)' },
       { name: 'REFERENCE_SHOW_MULTIPLE_LOCATIONS', meaning: 'false: image records without locations' },
     ],
   },
