@@ -17,7 +17,8 @@ const COMMANDS = [
 const MEASUREMENTS = [
   [
     'suite wall time',
-    '`npx tsx cli/main.ts`, without and with `GLANCE_URL`; reports go to `.state/bench/`, not `reports/`',
+    '`node bin/glance-conformance.js` (what `npm run conformance` runs), without and with `GLANCE_URL`; reports go ' +
+      'to `.state/bench/`, not `reports/`',
   ],
   [
     'upload, download',

@@ -292,7 +292,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     let referenceSuite: SuiteRun | undefined;
     let glanceSuite: SuiteRun | undefined;
     if (options.suites) {
-      options.log('suite against the reference server (npx tsx cli/main.ts)');
+      options.log('suite against the reference server (node bin/glance-conformance.js)');
       referenceSuite = await timeSuite('reference', options.workDir, undefined);
       if (glance) {
         options.log(`suite against real Glance (GLANCE_URL=${glance.url})`);

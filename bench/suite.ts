@@ -1,4 +1,7 @@
-/** Wall time of one conformance run (`npx tsx cli/main.ts`), reports kept out of the project's reports/. */
+/**
+ * Wall time of one conformance run as `npm run conformance` and the package's bin start it (`node
+ * bin/glance-conformance.js`), reports kept out of the project's reports/.
+ */
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -34,8 +37,13 @@ export async function timeSuite(
   const started = process.hrtime.bigint();
   try {
     const exitCode = await new Promise<number | null>((resolve, reject) => {
-      // detached: its own process group, so a timeout can stop npx, tsx and Playwright's workers together.
-      const child = spawn('npx', ['tsx', 'cli/main.ts'], { cwd: ROOT, env, stdio: ['ignore', fd, fd], detached: true });
+      // detached: its own process group, so a timeout can stop the run and Playwright's workers together.
+      const child = spawn(process.execPath, [path.join('bin', 'glance-conformance.js')], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', fd, fd],
+        detached: true,
+      });
       const timer = setTimeout(() => {
         try {
           process.kill(-child.pid!, 'SIGKILL');
