@@ -16,7 +16,7 @@
  * has met every test that reaches it. A round packs (mutant, test) pairs into projects, each test at
  * most once per project, and a worker switches the mutant between tests. A failure counts only if the
  * worker saw the mutant's code run during that test; otherwise (state left behind by another mutant)
- * the mutant is judged again alone.
+ * the mutant is judged again alone, as is one whose test timed out beside others.
  * Mutants in module-level code (static coverage) get a project of their own, on before the modules load,
  * with the tests that reach any code of their module.
  */
@@ -313,8 +313,10 @@ class PlaywrightBatchRunner {
           if (!r.mutant || verdicts.has(r.mutant) || r.status === baseline[r.key]) continue;
           const candidate = candidates.get(r.mutant);
           // A mutant in module-level code had a server of its own, loaded with it on: its failures are its own.
-          if (candidate && !candidate.isolated && !candidate.reload && !hit.get(r.mutant)?.has(r.key)) {
-            // Its code never ran in that test: something else failed it. Judge it again, alone.
+          const notItsOwn = !candidate?.reload && !hit.get(r.mutant)?.has(r.key);
+          // A timeout in a shared worker may be the load of the tests beside it: confirmed alone before it counts.
+          if (candidate && !candidate.isolated && (notItsOwn || r.status === 'timedOut')) {
+            // Its code never ran in that test (something else failed it), or it timed out. Judge it again, alone.
             candidates.set(r.mutant, { ...candidate, isolated: true });
             done.set(r.mutant, 0);
             ran.set(r.mutant, 0);
