@@ -715,6 +715,73 @@ export const requirements = [
       'display_name → 200 showing it; DELETE → 204, then GET → 404',
   },
   {
+    id: 'METADEF-NAMESPACE-LOOKUPS',
+    title: "a namespace's properties, objects and tags are listed and shown by name, as the target's schemas describe",
+    level: 'MUST',
+    source: {
+      clause:
+        'Metadata definitions API: list properties, list objects, show object, list tags, get tag definition (200; ' +
+        '404 for an unknown name); get namespace details, resource_type (the prefix applied to the properties listed)',
+      url: `${METADEFS_REF}#list-objects`,
+    },
+    needs: ['metadefs'],
+    passes:
+      'in a private namespace of the run (created as the admin identity, or the suite identity without one, with an ' +
+      'owner named, an OS::Glance::Image association with a prefix, a property, an object with a required property ' +
+      'and a tag): GET …/properties, …/objects, …/tags → 200 listing them; GET …/objects/{name} and …/tags/{name} → ' +
+      '200 with the name, the object with its properties, required list and self link; an unknown object or tag → ' +
+      "404; GET the namespace ?resource_type=OS::Glance::Image → its property and the object's properties and " +
+      'required names carry the prefix; every document validates against /v2/schemas/metadefs/{namespace, ' +
+      'properties, objects, object, tags, tag}',
+  },
+  {
+    id: 'METADEF-RESOURCE-TYPES',
+    title: 'the resource types are listed, and a namespace lists its resource type associations with their prefixes',
+    level: 'MUST',
+    source: {
+      clause:
+        'Metadata definitions API: list resource types (200), list resource type associations (200); Glance ' +
+        'metadefs concepts: the prefix "hw_" for images and "hw:" for flavors',
+      url: `${METADEFS_REF}#list-resource-types`,
+    },
+    needs: ['metadefs'],
+    passes:
+      'GET …/namespaces/OS::Compute::Hypervisor/resource_types → 200 naming OS::Glance::Image; ' +
+      '…/OS::Compute::Libvirt/resource_types → OS::Glance::Image with prefix hw_ and OS::Nova::Flavor with prefix ' +
+      'hw:, both lists valid against /v2/schemas/metadefs/resource_types; GET /v2/metadefs/resource_types → 200 ' +
+      'listing every one of these types, each with its created_at; an unknown namespace → 404',
+  },
+  {
+    id: 'METADEF-PREFIX',
+    title: "a property is found by the name its resource type's prefix gives it",
+    level: 'MUST',
+    source: {
+      clause:
+        'Metadata definitions API: show property definition, resource_type (the prefix removed before the lookup); ' +
+        'get namespace details, resource_type (the prefix applied to the property names)',
+      url: `${METADEFS_REF}#show-property-definition`,
+    },
+    needs: ['metadefs'],
+    passes:
+      'OS::Compute::Libvirt: GET …/properties/hw_boot_menu?resource_type=OS::Glance::Image and …/hw:boot_menu' +
+      '?resource_type=OS::Nova::Flavor → 200, the boot_menu property; boot_menu?resource_type=OS::Glance::Image and ' +
+      'hw_boot_menu without a resource_type → 404; GET the namespace ?resource_type=OS::Glance::Image → each ' +
+      'property named hw_ + its name, ?resource_type=OS::Cinder::Volume (no association) → the names unchanged',
+  },
+  {
+    id: 'METADEF-VISIBILITY-FILTER',
+    title: '?visibility= lists only the namespaces of that visibility',
+    level: 'MUST',
+    source: {
+      clause: 'Metadata definitions API: list namespaces, visibility (filters the response by a visibility value)',
+      url: `${METADEFS_REF}#list-namespaces`,
+    },
+    needs: ['metadefs'],
+    passes:
+      'GET /v2/metadefs/namespaces?visibility=public (following next links) → 200, OS::Compute::Hypervisor among ' +
+      'them and every entry public; ?visibility=private → 200, every entry private',
+  },
+  {
     id: 'ACTIONS-REACTIVATE-204',
     title: 'reactivating a deactivated image → 204, and it is active again',
     level: 'MUST',

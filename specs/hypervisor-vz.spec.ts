@@ -1,5 +1,5 @@
-import type { GlanceClient } from '../harness/glance-client';
 import { expect, requirement, test } from '../fixtures/test';
+import { listedNamespaces } from './metadef-listing';
 
 /** Spec item 2 — Virtuozzo: the OS::Compute::Hypervisor metadef lists `vz` as a hypervisor_type. */
 
@@ -52,28 +52,15 @@ test(...requirement('HYPERVISOR-SCHEMA-VALID'), async ({ glance, schemas }) => {
   ).toEqual([]);
 });
 
-/** Namespace names of a listing, following next links (at most 50 pages). */
-async function listedNamespaces(glance: GlanceClient, first: string): Promise<string[]> {
-  const names: string[] = [];
-  let next: string | undefined = first;
-  for (let page = 0; next && page < 50; page++) {
-    const res = await glance.get(next);
-    expect(res).toAnswer(200);
-    const body = res.json<{ namespaces: Array<{ namespace: string }>; next?: string }>();
-    names.push(...body.namespaces.map((n) => n.namespace));
-    next = body.namespaces.length ? body.next : undefined;
-  }
-  return names;
-}
-
 test(...requirement('HYPERVISOR-NAMESPACE-LISTED'), async ({ glance }) => {
-  const names = await listedNamespaces(glance, '/v2/metadefs/namespaces?limit=20');
+  const names = (await listedNamespaces(glance, '/v2/metadefs/namespaces?limit=20')).map((n) => n.namespace);
 
   expect(names, 'namespaces listed').toContain(NAMESPACE);
 });
 
 test(...requirement('HYPERVISOR-LISTED-FOR-IMAGES'), async ({ glance }) => {
-  const names = await listedNamespaces(glance, '/v2/metadefs/namespaces?resource_types=OS::Glance::Image&limit=20');
+  const listed = await listedNamespaces(glance, '/v2/metadefs/namespaces?resource_types=OS::Glance::Image&limit=20');
+  const names = listed.map((n) => n.namespace);
 
   expect(names, 'namespaces listed for OS::Glance::Image').toContain(NAMESPACE);
 });

@@ -435,6 +435,69 @@ const cases: BrokenCase[] = [
     expected: { 'METADEF-NAMESPACE-WRITE': 'fail' },
     exitCode: 1,
   },
+  // The metadef lookups (specs/metadef-lookups.spec.ts).
+  {
+    name: 'shows a namespace for a resource type without the prefix on its properties',
+    mutation: {
+      response: (x) =>
+        x.method === 'GET' && /^\/v2\/metadefs\/namespaces\/[^/?]+\?resource_type=/.test(x.path) && x.status === 200
+          ? {
+              body: rewriteJson(x.body, (d) => {
+                d.properties = Object.fromEntries(
+                  Object.entries(d.properties ?? {}).map(([name, p]) => [name.replace(/^hw_/, ''), p]),
+                );
+              }),
+            }
+          : undefined,
+    },
+    grep: '@METADEF-PREFIX',
+    expected: { 'METADEF-PREFIX': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'lists a public namespace for ?visibility=private',
+    mutation: {
+      response: (x) =>
+        x.method === 'GET' && x.path.startsWith('/v2/metadefs/namespaces?') && x.path.includes('visibility=private')
+          ? {
+              body: rewriteJson(x.body, (d) => {
+                d.namespaces.push({ namespace: 'OS::Compute::Hypervisor', visibility: 'public' });
+              }),
+            }
+          : undefined,
+    },
+    grep: '@METADEF-VISIBILITY-FILTER',
+    expected: { 'METADEF-VISIBILITY-FILTER': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: "lists a namespace's resource type associations without their prefixes",
+    mutation: {
+      response: (x) =>
+        x.method === 'GET' && /^\/v2\/metadefs\/namespaces\/[^/]+\/resource_types$/.test(x.path) && x.status === 200
+          ? {
+              body: rewriteJson(x.body, (d) => {
+                for (const association of d.resource_type_associations) delete association.prefix;
+              }),
+            }
+          : undefined,
+    },
+    grep: '@METADEF-RESOURCE-TYPES',
+    expected: { 'METADEF-RESOURCE-TYPES': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'shows any metadef tag asked for, known or not',
+    mutation: {
+      response: (x) =>
+        x.method === 'GET' && /^\/v2\/metadefs\/namespaces\/[^/]+\/tags\/[^/]+$/.test(x.path) && x.status === 404
+          ? { status: 200, body: Buffer.from(JSON.stringify({ name: decodeURIComponent(x.path.split('/').pop()!) })) }
+          : undefined,
+    },
+    grep: '@METADEF-NAMESPACE-LOOKUPS',
+    expected: { 'METADEF-NAMESPACE-LOOKUPS': 'fail' },
+    exitCode: 1,
+  },
 ];
 
 for (const c of cases) {

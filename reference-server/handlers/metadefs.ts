@@ -54,11 +54,23 @@ export function listNamespaces(exchange: Exchange): void {
   });
 }
 
-/** HYPERVISOR-NAMESPACE-VZ. Empty properties, objects and tags are left out, as Glance does. */
+/**
+ * HYPERVISOR-NAMESPACE-VZ. Empty properties, objects and tags are left out, as Glance does. METADEF-PREFIX:
+ * `?resource_type=` names the properties, and the objects' properties and required ones, with that association's
+ * prefix; a type without an association or a prefix changes nothing.
+ */
 export function showNamespace(exchange: Exchange): void {
   const namespace = namespaceOf(exchange);
-  const properties = propertiesOf(namespace);
-  const objects = namespace.objects.map((object) => objectView(namespace.namespace, object, true));
+  const resourceType = exchange.query.get('resource_type');
+  const prefix = namespace.associations.find((a) => a.name === resourceType)?.prefix ?? '';
+  const prefixed = (record: JsonObject): JsonObject =>
+    Object.fromEntries(Object.entries(record).map(([name, value]) => [prefix + name, value]));
+  const properties = prefixed(propertiesOf(namespace));
+  const objects = namespace.objects.map((object) => {
+    const view = objectView(namespace.namespace, object, true);
+    const required = (view.required as string[]).map((name) => prefix + name);
+    return { ...view, required, properties: prefixed(view.properties as JsonObject) };
+  });
   const tags = tagsOf(namespace);
   send(exchange, {
     ...exchange.state.metadefs.summary(namespace),
