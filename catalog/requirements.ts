@@ -62,6 +62,14 @@ const locationApi = (clause: string): Source => ({
   url: LOCATION_API_NOTE,
 });
 const LOCATION_API = ['location-api'] as const satisfies Capability[];
+const GLANCE_IMAGES_PY = 'https://opendev.org/openstack/glance/src/tag/25.1.0/glance/api/v2/images.py';
+const VALIDATION_DATA: Source = {
+  clause:
+    'Image schema (GET /v2/schemas/image), locations[].validation_data: "Values to be used to populate the ' +
+    "corresponding image properties. If the image status is not 'queued', values must exactly match those " +
+    'already contained in the image properties."',
+  url: GLANCE_IMAGES_PY,
+};
 
 export const requirements = [
   // ── Discovery ──────────────────────────────────────────────────────────────────────────────────
@@ -324,6 +332,46 @@ export const requirements = [
       'and the downloaded bytes stay the uploaded ones',
   },
   {
+    id: 'LOC-ADD-VALIDATION-DATA-SET',
+    title: "a queued image takes the checksum and hash its new location's validation_data vouches for",
+    level: 'MUST',
+    source: VALIDATION_DATA,
+    needs: [...LOCATIONS, 'image-data'],
+    passes:
+      'on a queued image, PATCH add /locations/- whose validation_data holds checksum, os_hash_algo (the ' +
+      "target's own) and os_hash_value answers 200, the image is active and shows exactly those values; without " +
+      'checksum it shows the hash and checksum null; a replace with two locations vouching for the same values ' +
+      'answers 200 likewise',
+  },
+  {
+    id: 'LOC-ADD-VALIDATION-DATA-MATCH-409',
+    title: 'validation_data that differs from what a non-queued image has → 409',
+    level: 'MUST',
+    source: VALIDATION_DATA,
+    needs: [...LOCATIONS, 'image-data'],
+    passes:
+      "on an active uploaded image, add /locations/- with the image's own checksum and hash answers 200; with " +
+      'another os_hash_value or another checksum it answers 409; on an image made active by a location (no ' +
+      'checksum, no hash) any validation_data answers 409; refused adds change neither locations nor values',
+  },
+  {
+    id: 'LOC-ADD-VALIDATION-DATA-INVALID-409',
+    title: 'malformed or conflicting validation_data on a queued image → 409, image unchanged',
+    level: 'SHOULD',
+    source: {
+      clause:
+        "Glance's image controller (glance/api/v2/images.py, _validate_validation_data): Conflict for values " +
+        'that conflict, a checksum that is not 16 hex bytes, an os_hash_algo other than hashing_algorithm, an ' +
+        'os_hash_value that is not a hex digest of its size',
+      url: GLANCE_IMAGES_PY,
+    },
+    needs: [...LOCATIONS, 'image-data'],
+    passes:
+      'on a queued image, add /locations/- with a non-hex checksum, another os_hash_algo than the ' +
+      "target's, a non-hex os_hash_value or one of half the size, and a replace with two locations vouching " +
+      'for different hashes, each answer 409; the image stays queued without locations, checksum or hash',
+  },
+  {
     id: 'PATCH-POINTER-ESCAPES',
     title: 'patch paths decode ~1 to / and ~0 to ~, and refuse other escapes',
     level: 'MUST',
@@ -388,9 +436,63 @@ export const requirements = [
     source: apiRef('update-image', 'update image — replace name, visibility, protected, os_hidden, min_ram, …'),
     needs: [],
     passes:
-      'on a queued image, one PATCH replacing name, visibility (shared), protected, os_hidden, min_ram, ' +
+      'on a queued image, one PATCH replacing name, visibility (private), protected, os_hidden, min_ram, ' +
       'min_disk, disk_format, container_format and tags (with a duplicate) answers 200, and the image shows each ' +
       'value (tags without the duplicate)',
+  },
+
+  {
+    id: 'PATCH-DOCUMENT-MALFORMED-400',
+    title: 'a malformed patch document → 400, image unchanged',
+    level: 'MUST',
+    source: patchMediaType(
+      'operations — a list of JSON objects; "op" one of add, remove, replace; "path" a string; add and replace ' +
+        'need "value"; an object without a recognized operation member is an error (RFC 5789 §2.2: 400)',
+    ),
+    needs: [],
+    passes:
+      'PATCH with an object instead of a list, an operation that is a string or null, without op, with op ' +
+      '"move", without path, with a path that is a number, add or replace without value, and (v2.0 media ' +
+      'type) an operation object with two operation members or none, each answer 400; the image gains nothing',
+  },
+  {
+    id: 'PATCH-POINTER-MALFORMED-400',
+    title: 'a patch path that is not one reference token after "/" → 400, image unchanged',
+    level: 'MUST',
+    source: patchMediaType(
+      'restricted JSON pointers — "exactly one reference token, prefixed by a \'/\'" (the location list: ' +
+        'one element more for add and remove)',
+    ),
+    needs: [],
+    passes:
+      'PATCH add at conformance_p (no "/"), /conformance_p/ (trailing "/"), /conformance_a//b (adjacent "/"), ' +
+      '/conformance_a/b (two tokens), the v2.0 add at conformance_p, remove /locations and replace ' +
+      '/locations/0 each answer 400 and the image gains nothing',
+  },
+  {
+    id: 'PATCH-415-ACCEPT-PATCH',
+    title: "a 415 to a PATCH names Glance's patch media types in Accept-Patch",
+    level: 'SHOULD',
+    source: rfc(5789, '2.2'),
+    needs: [],
+    passes:
+      'PATCH with Content-Type application/json-patch+json answers 415 with an Accept-Patch header listing ' +
+      'application/openstack-images-v2.0-json-patch and application/openstack-images-v2.1-json-patch',
+  },
+  {
+    id: 'PATCH-FORMAT-QUEUED-ONLY-403',
+    title: 'disk_format and container_format of an image that is not queued → 403',
+    level: 'SHOULD',
+    source: {
+      clause:
+        'Glance\'s image domain (glance/domain/__init__.py): Forbidden "Attribute disk_format can be only ' +
+        'replaced for a queued image." (container_format alike)',
+      url: 'https://opendev.org/openstack/glance/src/tag/25.1.0/glance/domain/__init__.py',
+    },
+    needs: ['image-data'],
+    passes:
+      'on an active image, PATCH replace /disk_format and replace /container_format each answer 403 and the ' +
+      'formats stay; replace /min_ram on the same image answers 200',
   },
 
   // ── API 2.17: the location API ────────────────────────────────────────────────────────────────

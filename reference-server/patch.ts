@@ -191,14 +191,16 @@ interface LocationValue extends ImageLocation {
   validation_data?: ValidationData;
 }
 
-/** Glance's `hashing_algorithm` default: the only os_hash_algo a location's validation data may bring. */
+/** Glance's `hashing_algorithm` default, the only os_hash_algo a location's validation data may bring, and its size. */
 const HASH_ALGO = 'sha512';
-const HASH_BYTES: Record<string, number> = { md5: 16, sha1: 20, sha256: 32, sha512: 64 };
-const isHex = (text: string, bytes: number) => /^[0-9a-fA-F]*$/.test(text) && text.length === bytes * 2;
+const HASH_BYTES = 64;
+/** Python's `bytearray.fromhex` as Glance uses it: the byte count of an even run of hex digits, null otherwise. */
+const hexBytes = (text: string): number | null => (/^(?:[0-9a-fA-F]{2})*$/.test(text) ? text.length / 2 : null);
 
 /**
- * Glance's `_validate_validation_data`: the checksum and hashes the new locations vouch for. Values equal to the
- * image's are fine; new ones only on a queued image, well-formed, with Glance's hashing algorithm — else 409.
+ * LOC-ADD-VALIDATION-DATA-SET, LOC-ADD-VALIDATION-DATA-MATCH-409, LOC-ADD-VALIDATION-DATA-INVALID-409 — Glance's
+ * `_validate_validation_data`: the checksum and hashes the new locations vouch for. Values equal to the image's
+ * are fine; new ones only on a queued image, well-formed, with Glance's hashing algorithm — else 409.
  */
 function validationData(image: ImageRecord, locations: LocationValue[]): ValidationData {
   const given: ValidationData = {};
@@ -219,20 +221,20 @@ function validationData(image: ImageRecord, locations: LocationValue[]): Validat
   if (image.status !== 'queued') {
     throw httpError(409, `New value(s) for ${keys.join(', ')} may only be provided when image status is 'queued'`);
   }
-  if (fresh.checksum !== undefined && !/^[0-9a-fA-F]*$/.test(fresh.checksum)) {
-    throw httpError(409, `checksum (${fresh.checksum}) is not a valid hexadecimal value`);
+  const { checksum, os_hash_algo: algo } = fresh;
+  // The image schema holds a checksum to 32 characters: hex ones are always md5's 16 bytes.
+  if (checksum !== undefined && hexBytes(checksum) !== 16) {
+    throw httpError(409, `checksum (${checksum}) is not a valid hexadecimal value`);
   }
-  if (fresh.checksum !== undefined && !isHex(fresh.checksum, 16)) {
-    throw httpError(409, `checksum (${fresh.checksum}) is not the correct size for md5 (should be 16 bytes)`);
-  }
-  const algo = fresh.os_hash_algo;
   if (algo !== HASH_ALGO) throw httpError(409, `os_hash_algo must be ${HASH_ALGO}, not ${algo ?? 'None'}`);
-  const value = fresh.os_hash_value ?? '';
-  if (!/^[0-9a-fA-F]*$/.test(value)) throw httpError(409, `os_hash_value (${value}) is not a valid hexadecimal value`);
-  if (!isHex(value, HASH_BYTES[algo])) {
+  // The schema requires os_hash_value beside os_hash_algo, and a queued image has neither: both are fresh here.
+  const value = fresh.os_hash_value!;
+  if (hexBytes(value) !== HASH_BYTES) {
     throw httpError(
       409,
-      `os_hash_value (${value}) is not the correct size for ${algo} (should be ${HASH_BYTES[algo]} bytes)`,
+      hexBytes(value) === null
+        ? `os_hash_value (${value}) is not a valid hexadecimal value`
+        : `os_hash_value (${value}) is not the correct size for ${algo} (should be ${HASH_BYTES} bytes)`,
     );
   }
   return fresh;

@@ -1,6 +1,7 @@
 import { expect, requirement, test } from '../fixtures/test';
 import type { ImageFactory, ImageSpec, ManagedImage, ReachableStatus } from '../fixtures/images';
-import type { GlanceClient, PatchOp } from '../harness/glance-client';
+import { HarnessError } from '../harness/errors';
+import type { GlanceClient, ImageRecord, PatchOp } from '../harness/glance-client';
 import { RUN_TAG } from '../harness/target';
 import type { RequirementId } from '../catalog/requirements';
 
@@ -98,17 +99,17 @@ test(...requirement('LOC-REMOVE-ACTIVE-OK'), async ({ images, glance }) => {
 test(...requirement('LOC-REPLACE-ACTIVE-OK'), async ({ images, glance }) => {
   const image = await images.create({ status: 'active', extraLocations: 1, props: { conformance_extra: 'kept' } });
   const added = image.addedLocations[0];
-  // Glance accepts a replace on an active image when the URL set stays the same (new metadata only).
-  const value = (image.record.locations ?? []).map((l) =>
-    l.url === added ? { url: l.url, metadata: { conformance: 'replaced' } } : l,
-  );
+  // Glance accepts a replace on an active image when the URL set stays the same, in any order (new metadata only).
+  const value = (image.record.locations ?? [])
+    .map((l) => (l.url === added ? { url: l.url, metadata: { conformance: 'replaced' } } : l))
+    .reverse();
 
   const res = await glance.patchImage(image.id, [{ op: 'replace', path: '/locations', value }]);
 
-  expect(res).toAnswer(200, 'replace of the locations of an active image (same URLs, new metadata)');
+  expect(res).toAnswer(200, 'replace of the locations of an active image (same URLs in reverse order, new metadata)');
   const after = await images.show(image.id);
   expect(after.status).toBe('active');
-  expect(urlsOf(after)).toEqual(urlsOf(image.record));
+  expect(urlsOf(after), 'the locations in the order sent').toEqual(urlsOf({ locations: value }));
   expect(after.locations?.find((l) => l.url === added)?.metadata, 'the new metadata').toEqual({
     conformance: 'replaced',
   });
@@ -224,4 +225,137 @@ test(...requirement('LOC-REPLACE-ACTIVE-OTHER-URLS-400'), async ({ images, glanc
   const download = await glance.download(image.id);
   expect(download).toAnswer(200);
   expect(download.body.equals(image.data), 'the image still serves the uploaded bytes').toBe(true);
+});
+
+// ── validation_data: the checksum and hash a location added by PATCH vouches for ──────────────────
+
+interface ValidationData {
+  checksum?: string;
+  os_hash_algo: string;
+  os_hash_value: string;
+}
+
+const validationOf = (record: ImageRecord) => ({
+  checksum: record.checksum,
+  os_hash_algo: record.os_hash_algo,
+  os_hash_value: record.os_hash_value,
+});
+
+/** Another well-formed hex digest of the same size: every digit changed. */
+const otherHex = (hex: string) => [...hex].map((c) => (parseInt(c, 16) ^ 1).toString(16)).join('');
+
+/**
+ * The checksum and hash the target computed for an upload: well-formed validation data in its own
+ * `hashing_algorithm`. Glance takes a PATCH's validation data on trust (checking it against the bytes is the
+ * client's part), so they need not be the digests of the bytes behind the location.
+ */
+function digestsOf(uploaded: ImageRecord): Required<ValidationData> {
+  const { checksum, os_hash_algo, os_hash_value } = validationOf(uploaded);
+  if (typeof checksum !== 'string' || typeof os_hash_algo !== 'string' || typeof os_hash_value !== 'string') {
+    throw new HarnessError(`image ${uploaded.id} shows no checksum or hash after its upload`);
+  }
+  return { checksum, os_hash_algo, os_hash_value };
+}
+
+/** add /locations/- for one vouching location, replace /locations for several (the only way to send two). */
+function vouching(urls: string[], data: ValidationData[]): PatchOp[] {
+  const value = urls.map((url, i) => ({ url, metadata: {}, validation_data: data[i] }));
+  return value.length === 1
+    ? [{ op: 'add', path: '/locations/-', value: value[0] }]
+    : [{ op: 'replace', path: '/locations', value }];
+}
+
+const newUrls = (images: ImageFactory, n: number) => Array.from({ length: n }, () => images.newLocationUrl());
+
+test(...requirement('LOC-ADD-VALIDATION-DATA-SET'), async ({ images, glance }) => {
+  const digests = digestsOf((await images.create({ status: 'active' })).record);
+  const hashOnly = { os_hash_algo: digests.os_hash_algo, os_hash_value: digests.os_hash_value };
+  const cases: Array<[string, ValidationData[]]> = [
+    ['add with checksum, os_hash_algo and os_hash_value', [digests]],
+    ['add with os_hash_algo and os_hash_value only', [hashOnly]],
+    ['replace with two locations vouching for the same values', [digests, digests]],
+  ];
+
+  for (const [what, data] of cases) {
+    await test.step(what, async () => {
+      const image = await images.create({ status: 'queued' });
+      const urls = newUrls(images, data.length);
+
+      const res = await glance.patchImage(image.id, vouching(urls, data));
+
+      expect(res).toAnswer(200, `${what} on a queued image`);
+      const after = await images.show(image.id);
+      expect(after.status, 'status after the update').toBe('active');
+      expect(urlsOf(after), 'the locations').toEqual(urls);
+      expect(validationOf(after), 'checksum and hash the image shows').toEqual({ checksum: null, ...data[0] });
+    });
+  }
+});
+
+test(...requirement('LOC-ADD-VALIDATION-DATA-MATCH-409'), async ({ images, glance }) => {
+  const uploaded = await images.create({ status: 'active' });
+  const own = digestsOf(uploaded.record);
+  const byLocation = await images.create({ status: 'queued' });
+  const activated = await glance.patchImage(byLocation.id, patchFor('add', byLocation, images.newLocationUrl()));
+  expect(activated, 'add /locations/- without validation_data on a queued image').toAnswer(200);
+  const bare = await images.show(byLocation.id);
+  const cases: Array<[string, ImageRecord, ValidationData, number]> = [
+    ["the uploaded image's own values", uploaded.record, own, 200],
+    [
+      'another os_hash_value than the uploaded image has',
+      uploaded.record,
+      { ...own, os_hash_value: otherHex(own.os_hash_value) },
+      409,
+    ],
+    [
+      'another checksum than the uploaded image has',
+      uploaded.record,
+      { ...own, checksum: otherHex(own.checksum) },
+      409,
+    ],
+    ['values for an image made active by a location, which has none', bare, own, 409],
+  ];
+
+  for (const [what, record, data, status] of cases) {
+    await test.step(what, async () => {
+      const before = await images.show(record.id);
+      const url = images.newLocationUrl();
+
+      const res = await glance.patchImage(record.id, vouching([url], [data]));
+
+      expect(res).toAnswer(status, `add /locations/- with ${what}`);
+      const after = await images.show(record.id);
+      const urls = status === 200 ? [...urlsOf(before), url] : urlsOf(before);
+      expect(urlsOf(after), 'the locations after the update').toEqual(urls);
+      expect(validationOf(after), 'checksum and hash after the update').toEqual(validationOf(before));
+    });
+  }
+});
+
+test(...requirement('LOC-ADD-VALIDATION-DATA-INVALID-409'), async ({ images, glance }) => {
+  const good = digestsOf((await images.create({ status: 'active' })).record);
+  const image = await images.create({ status: 'queued' });
+  const otherAlgo = good.os_hash_algo === 'sha512' ? 'sha256' : 'sha512';
+  const cases: Array<[string, ValidationData[]]> = [
+    ['a checksum that is not hex', [{ ...good, checksum: 'z'.repeat(32) }]],
+    [`os_hash_algo ${otherAlgo}, not the target's ${good.os_hash_algo}`, [{ ...good, os_hash_algo: otherAlgo }]],
+    ['an os_hash_value that is not hex', [{ ...good, os_hash_value: 'z'.repeat(good.os_hash_value.length) }]],
+    [
+      'an os_hash_value of half the size',
+      [{ ...good, os_hash_value: good.os_hash_value.slice(0, good.os_hash_value.length / 2) }],
+    ],
+    ['two locations vouching for different hashes', [good, { ...good, os_hash_value: otherHex(good.os_hash_value) }]],
+  ];
+
+  for (const [what, data] of cases) {
+    await test.step(what, async () => {
+      const res = await glance.patchImage(image.id, vouching(newUrls(images, data.length), data));
+
+      expect(res).toAnswer(409, `validation_data with ${what} on a queued image`);
+      const after = await images.show(image.id);
+      expect(after.status, 'status after the refused update').toBe('queued');
+      expect(urlsOf(after), 'locations after the refused update').toEqual([]);
+      expect(validationOf(after), 'checksum and hash after the refused update').toEqual(validationOf(image.record));
+    });
+  }
 });

@@ -1,5 +1,5 @@
 import { expect, requirement, test } from '../fixtures/test';
-import { PATCH_V20, type PatchOp } from '../harness/glance-client';
+import { PATCH_V20, PATCH_V21, type Draft4PatchOp, type PatchOp } from '../harness/glance-client';
 
 /**
  * JSON pointers in PATCH paths, as Glance's patch media type defines them: one reference token,
@@ -129,7 +129,8 @@ test(...requirement('PATCH-ATTRIBUTES-SET'), async ({ images, glance }) => {
   const image = await images.create({ status: 'queued' });
   const values = {
     name: 'conformance renamed',
-    visibility: 'shared',
+    // A new image is shared (Glance's default since Rocky): private shows the replace took effect.
+    visibility: 'private',
     protected: true,
     os_hidden: true,
     min_ram: 512,
@@ -156,4 +157,96 @@ test(...requirement('PATCH-ATTRIBUTES-SET'), async ({ images, glance }) => {
   ]);
   expect(unprotected).toAnswer(200, 'replace /protected with false');
   expect((await images.show(image.id)).protected, 'protected after the second patch').toBe(false);
+});
+
+/** Documents that are not a list of well-formed operation objects, each with the media type it is sent with. */
+const MALFORMED_DOCUMENTS: Array<[string, unknown, string]> = [
+  ['an object instead of a list', { op: 'add', path: '/conformance_doc', value: 'x' }, PATCH_V21],
+  ['an operation that is a string', ['add /conformance_doc'], PATCH_V21],
+  ['an operation that is null', [null], PATCH_V21],
+  ['an operation without op', [{ path: '/conformance_doc', value: 'x' }], PATCH_V21],
+  [
+    'op "move", which Glance does not offer',
+    [{ op: 'move', from: '/name', path: '/conformance_doc', value: 'x' }],
+    PATCH_V21,
+  ],
+  ['an operation without path', [{ op: 'add', value: 'x' }], PATCH_V21],
+  ['a path that is a number', [{ op: 'add', path: 42, value: 'x' }], PATCH_V21],
+  ['add without value', [{ op: 'add', path: '/conformance_doc' }], PATCH_V21],
+  ['replace without value', [{ op: 'replace', path: '/name' }], PATCH_V21],
+  ['v2.0: two operation members', [{ add: '/conformance_doc', remove: '/conformance_other', value: 'x' }], PATCH_V20],
+  ['v2.0: no operation member (a v2.1 operation)', [{ op: 'add', path: '/conformance_doc', value: 'x' }], PATCH_V20],
+];
+
+test(...requirement('PATCH-DOCUMENT-MALFORMED-400'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'queued' });
+
+  for (const [what, document, mediaType] of MALFORMED_DOCUMENTS) {
+    await test.step(what, async () => {
+      const body = Buffer.from(JSON.stringify(document));
+      const res = await glance.raw('PATCH', `/v2/images/${image.id}`, [['Content-Type', mediaType]], body);
+      expect.soft(res).toAnswer(400, `PATCH with ${what}`);
+    });
+  }
+
+  const after = await images.show(image.id);
+  expect(conformanceProperties(after), 'properties after the refused patches').toEqual({});
+  expect(after.name, 'name after the refused patches').toBe(image.record.name);
+});
+
+test(...requirement('PATCH-POINTER-MALFORMED-400'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'queued' });
+  const add = (path: string): PatchOp[] => [{ op: 'add', path, value: 'x' }];
+  const cases: Array<[PatchOp[] | Draft4PatchOp[], string]> = [
+    [add('conformance_p'), PATCH_V21],
+    [add('/conformance_p/'), PATCH_V21],
+    [add('/conformance_a//b'), PATCH_V21],
+    [add('/conformance_a/b'), PATCH_V21],
+    [[{ add: 'conformance_p', value: 'x' }], PATCH_V20],
+    // The location list is the one attribute with elements: one token more for add and remove, none for replace.
+    [[{ op: 'remove', path: '/locations' }], PATCH_V21],
+    [[{ op: 'replace', path: '/locations/0', value: { url: 'http://example.com/x', metadata: {} } }], PATCH_V21],
+  ];
+
+  for (const [ops, mediaType] of cases) {
+    const what = JSON.stringify(ops);
+    await test.step(what, async () => {
+      expect.soft(await glance.patchImage(image.id, ops, mediaType)).toAnswer(400, `PATCH ${what}`);
+    });
+  }
+
+  expect(conformanceProperties(await images.show(image.id)), 'properties after the refused patches').toEqual({});
+});
+
+test(...requirement('PATCH-415-ACCEPT-PATCH'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'queued' });
+
+  const res = await glance.patchImage(
+    image.id,
+    [{ op: 'add', path: '/conformance_type', value: 'x' }],
+    'application/json-patch+json',
+  );
+
+  expect(res).toAnswer(415, 'PATCH with Content-Type application/json-patch+json');
+  const offered = (res.headers['accept-patch'] ?? '').split(',').map((type) => type.trim());
+  expect(offered, 'the media types in Accept-Patch').toEqual(expect.arrayContaining([PATCH_V20, PATCH_V21]));
+});
+
+test(...requirement('PATCH-FORMAT-QUEUED-ONLY-403'), async ({ images, glance }) => {
+  const image = await images.create({ status: 'active' });
+  const formats = { disk_format: 'qcow2', container_format: 'ovf' };
+
+  for (const [name, value] of Object.entries(formats)) {
+    const res = await glance.patchImage(image.id, [{ op: 'replace', path: `/${name}`, value }]);
+    expect.soft(res).toAnswer(403, `replace /${name} on an active image`);
+  }
+  const other = await glance.patchImage(image.id, [{ op: 'replace', path: '/min_ram', value: 256 }]);
+
+  expect(other).toAnswer(200, 'replace /min_ram on the same active image');
+  const after = await images.show(image.id);
+  expect({ disk_format: after.disk_format, container_format: after.container_format }, 'the formats').toEqual({
+    disk_format: image.record.disk_format,
+    container_format: image.record.container_format,
+  });
+  expect(after.min_ram, 'min_ram after its replace').toBe(256);
 });

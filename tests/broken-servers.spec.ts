@@ -498,6 +498,80 @@ const cases: BrokenCase[] = [
     expected: { 'METADEF-NAMESPACE-LOOKUPS': 'fail' },
     exitCode: 1,
   },
+  // ── validation_data and patch document syntax (LOC-ADD-VALIDATION-DATA-*, PATCH-*-400, PATCH-415-ACCEPT-PATCH) ──
+  {
+    name: 'ignores the validation_data of a location added by PATCH',
+    mutation: {
+      requestBody: (method, path, body) =>
+        isPatch(method, path)
+          ? rewriteJson(body, (ops: Array<{ value?: { validation_data?: unknown } }>) => {
+              // A location is the value of an add, or one element of a replace's list.
+              for (const location of ops.flatMap((o) => [o.value].flat())) delete location?.validation_data;
+            })
+          : body,
+    },
+    grep: '@LOC-ADD-VALIDATION-DATA',
+    expected: {
+      'LOC-ADD-VALIDATION-DATA-SET': 'fail',
+      'LOC-ADD-VALIDATION-DATA-MATCH-409': 'fail',
+      'LOC-ADD-VALIDATION-DATA-INVALID-409': 'non-strict',
+    },
+    exitCode: 1,
+  },
+  {
+    name: 'repairs malformed patch documents (a lone object listed, non-objects dropped, a missing value null)',
+    mutation: {
+      requestBody: (method, path, body) => {
+        if (!isPatch(method, path)) return body;
+        const doc: unknown = JSON.parse(body.toString());
+        const ops = (Array.isArray(doc) ? doc : [doc]).filter((o) => typeof o === 'object' && o !== null);
+        return Buffer.from(JSON.stringify(ops.map((o) => ({ value: null, ...o }))));
+      },
+    },
+    grep: '@PATCH-DOCUMENT-MALFORMED-400',
+    expected: { 'PATCH-DOCUMENT-MALFORMED-400': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'reads a patch path leniently (a missing, doubled or trailing "/" forgiven)',
+    mutation: {
+      requestBody: (method, path, body) =>
+        isPatch(method, path)
+          ? rewriteJson(body, (ops: Array<{ path?: unknown }>) => {
+              for (const o of ops)
+                if (typeof o.path === 'string') o.path = `/${o.path.split('/').filter(Boolean).join('/')}`;
+            })
+          : body,
+    },
+    grep: '@PATCH-POINTER-MALFORMED-400',
+    expected: { 'PATCH-POINTER-MALFORMED-400': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'answers 415 to a PATCH without Accept-Patch (a SHOULD)',
+    mutation: {
+      response: (x) => {
+        if (!isPatch(x.method, x.path) || x.status !== 415) return undefined;
+        const { 'accept-patch': _, ...responseHeaders } = x.responseHeaders;
+        return { responseHeaders };
+      },
+    },
+    grep: '@PATCH-415-ACCEPT-PATCH',
+    expected: { 'PATCH-415-ACCEPT-PATCH': 'non-strict' },
+    exitCode: 0,
+  },
+  {
+    name: 'answers 200 to a format change of an active image (a SHOULD)',
+    mutation: {
+      response: (x) =>
+        isPatch(x.method, x.path) && x.status === 403 && x.body.includes('can be only replaced for a queued image')
+          ? { status: 200, body: Buffer.from('{}') }
+          : undefined,
+    },
+    grep: '@PATCH-FORMAT-QUEUED-ONLY-403',
+    expected: { 'PATCH-FORMAT-QUEUED-ONLY-403': 'non-strict' },
+    exitCode: 0,
+  },
 ];
 
 for (const c of cases) {
