@@ -10,7 +10,7 @@ import type { RequestContext } from './auth';
 import { httpError, httpErrorWithDetail, unsupportedMediaType, type HttpError } from './errors';
 import { pythonRepr } from './python-format';
 import { transition } from './status';
-import { memoryUrl, type ImageLocation, type ImageRecord, type Visibility } from './store';
+import { memoryUrl, type ImageLocation, type ImageRecord } from './store';
 import type { ImageValidator } from './validation';
 
 export const PATCH_V20 = 'application/openstack-images-v2.0-json-patch';
@@ -72,16 +72,23 @@ export function checkPatchMediaType(mediaType: string): HttpError | null {
   return unsupportedMediaType(mediaType, { 'Accept-Patch': ACCEPT_PATCH });
 }
 
-/** PATCH-POINTER-ESCAPES: only ~0 and ~1 escapes, decoded ~1 first (RFC 6901 §4). */
-/** PATCH-POINTER-ESCAPES: RFC 6901 `~0`/`~1` decoding, Glance's pointer errors. */
+/** Glance's words for a pointer it refuses. */
+function pointerMessage(pointer: unknown, why: string): string {
+  return `Pointer \`${typeof pointer === 'string' ? pointer : pythonRepr(pointer)}\` ${why}`;
+}
+
+/**
+ * PATCH-POINTER-ESCAPES, PATCH-POINTER-MALFORMED-400: RFC 6901 `~0`/`~1` decoding (`~1` first), Glance's pointer
+ * errors. A pointer of more tokens than its operation allows is refused later, by `checkPath`.
+ */
 function decodePointer(pointer: unknown): string[] {
-  const text = typeof pointer === 'string' ? pointer : pythonRepr(pointer);
-  const bad = (why: string): HttpError => httpError(400, `Pointer \`${text}\` ${why}`);
-  if (typeof pointer !== 'string' || !pointer.startsWith('/')) throw bad('does not start with "/".');
-  if (/\/\s*?\//.test(pointer.slice(1))) throw bad('contains adjacent "/".');
-  if (pointer.length > 1 && pointer.endsWith('/')) throw bad('end with "/".');
+  if (typeof pointer !== 'string' || !pointer.startsWith('/')) {
+    throw httpError(400, pointerMessage(pointer, 'does not start with "/".'));
+  }
+  if (/\/\s*?\//.test(pointer.slice(1))) throw httpError(400, pointerMessage(pointer, 'contains adjacent "/".'));
+  if (pointer.length > 1 && pointer.endsWith('/')) throw httpError(400, pointerMessage(pointer, 'end with "/".'));
   if (/~[^01]/.test(pointer) || pointer.endsWith('~')) {
-    throw bad('contains "~" not part of a recognized escape sequence.');
+    throw httpError(400, pointerMessage(pointer, 'contains "~" not part of a recognized escape sequence.'));
   }
   return pointer
     .slice(1)
@@ -89,23 +96,27 @@ function decodePointer(pointer: unknown): string[] {
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~').trim());
 }
 
+/** PATCH-DOCUMENT-MALFORMED-400: exactly one operation member (v2.0), or an `op` Glance offers (v2.1). */
 function verbOf(raw: Record<string, unknown>, draft4: boolean): PatchVerb {
   if (draft4) {
     const present = VERBS.filter((verb) => verb in raw);
-    if (present.length > 1) {
-      throw httpError(400, 'Operation objects must contain only one member named "add", "remove", or "replace".');
-    }
-    if (present.length === 0) {
-      throw httpError(400, 'Operation objects must contain exactly one member named "add", "remove", or "replace".');
+    if (present.length !== 1) {
+      throw httpError(
+        400,
+        `Operation objects must contain ${present.length ? 'only' : 'exactly'} one member named "add", "remove", ` +
+          'or "replace".',
+      );
     }
     return present[0];
   }
-  const available = VERBS.join(', ');
-  if (!('op' in raw)) {
-    throw httpError(400, `Unable to find \`op\` in JSON Schema change. It must be one of the following: ${available}.`);
-  }
   if (!VERBS.includes(raw.op as PatchVerb)) {
-    throw httpError(400, `Invalid operation: \`${String(raw.op)}\`. It must be one of the following: ${available}.`);
+    const available = VERBS.join(', ');
+    throw httpError(
+      400,
+      raw.op === undefined || raw.op === null
+        ? `Unable to find \`op\` in JSON Schema change. It must be one of the following: ${available}.`
+        : `Invalid operation: \`${String(raw.op)}\`. It must be one of the following: ${available}.`,
+    );
   }
   return raw.op as PatchVerb;
 }
@@ -326,28 +337,8 @@ function setAttribute(image: ImageRecord, name: string, value: unknown, context:
   if (name === 'visibility' && value === 'public' && !context.isAdmin) {
     throw httpError(403, 'You are not authorized to complete publicize_image action.');
   }
-  switch (name) {
-    case 'tags':
-      image.tags = [...new Set(value as string[])];
-      break;
-    case 'visibility':
-      image.visibility = value as Visibility;
-      break;
-    case 'protected':
-    case 'os_hidden':
-      image[name] = value as boolean;
-      break;
-    case 'min_ram':
-    case 'min_disk':
-      image[name] = value as number;
-      break;
-    case 'name':
-    case 'owner':
-    case 'disk_format':
-    case 'container_format':
-      image[name] = value as string | null;
-      break;
-  }
+  if (name === 'tags') image.tags = [...new Set(value as string[])];
+  else Object.assign(image, { [name]: value });
 }
 
 async function applyOperation(image: ImageRecord, operation: PatchOperation, env: PatchEnvironment): Promise<void> {
