@@ -189,8 +189,8 @@ export const requirements = [
     source: LOCATIONS_409,
     needs: [...LOCATIONS, 'image-data'],
     passes:
-      'PATCH replace /locations with the same URLs and new metadata answers 200, the metadata is stored, and the ' +
-      'name, tags and extra properties stay as they were',
+      'PATCH replace /locations with the same URLs in reverse order and new metadata answers 200, the locations ' +
+      'show in the order sent with the metadata stored, and the name, tags and extra properties stay as they were',
   },
   {
     id: 'LOC-REPLACE-QUEUED-ACTIVATES',
@@ -524,8 +524,10 @@ export const requirements = [
     source: locationApi('add location — 400 on a body the location schema refuses or invalid validation_data'),
     needs: [...LOCATION_API],
     passes:
-      'no url, a url that is not a string, an unknown os_hash_algo, an os_hash_value that is not hex or not the ' +
-      'digest size, an unknown validation_data key → 400 each, and the image stays queued without locations',
+      'no url, a url that is not a string, an unknown os_hash_algo, an os_hash_value that is not hex (non-hex ' +
+      'digits first) or not the digest size, an unknown validation_data key, os_hash_value without os_hash_algo ' +
+      "and os_hash_algo without os_hash_value (the schema's dependentRequired) → 400 each, and the image stays " +
+      'queued without locations',
   },
   {
     id: 'LOCATIONS-API-HASH-MISMATCH',
@@ -538,6 +540,23 @@ export const requirements = [
       'after the import task ends',
   },
   {
+    id: 'LOCATIONS-API-NON-SERVICE-HTTP-ONLY',
+    title: 'a caller without the service role may add http locations to its image, and no other scheme',
+    level: 'MUST',
+    source: {
+      clause:
+        'Image API v2.17: add location — "only allowed for the owner or a user with the service role"; Glance ' +
+        '30.0 add_location: without the service role "http store must be enabled to use location API by normal ' +
+        'user" (403), the OSSN-0090/OSSN-0065 fix',
+      url: 'https://opendev.org/openstack/glance/src/tag/30.0.0/glance/api/v2/images.py',
+    },
+    needs: [...LOCATION_API],
+    passes:
+      "judged where GET /locations refuses the suite's identity (403: no service role): POST /locations with a " +
+      'swift+https URL answers 403 and the image stays queued; with an http URL on another of its images, 202 and ' +
+      'the image becomes active (not-applicable where policy refuses it every POST)',
+  },
+  {
     id: 'LOCATIONS-API-GET',
     title: 'GET /locations lists url and metadata only',
     level: 'MUST',
@@ -546,6 +565,44 @@ export const requirements = [
     passes:
       'GET /v2/images/{id}/locations answers 200 with a JSON list whose items have exactly the keys url and ' +
       'metadata (no id, no status), and it holds the URL added by POST /locations',
+  },
+  {
+    id: 'LOCATIONS-API-HASHES',
+    title: 'an image imported from a location shows the size and secure hash of the data behind it',
+    level: 'MUST',
+    source: {
+      clause:
+        'Image API v2.17: add location — validation_data (os_hash_algo, os_hash_value), and the image properties ' +
+        'os_hash_value ("the hexdigest of the secure hash of the image data computed using the algorithm whose ' +
+        'name is the value of os_hash_algo") and checksum (md5 or null); Glance computes them on the fly ' +
+        '(do_secure_hash, default True)',
+      url: `${API_REF}#add-location`,
+    },
+    needs: [...LOCATION_API],
+    passes:
+      'POST /locations without validation_data: 202, then active with the size of the data, os_hash_value the ' +
+      'hexdigest of the data in os_hash_algo (sha512 by default) and checksum null or its md5; with validation_data ' +
+      'naming sha256 and the sha256 of the data: 202, then active with os_hash_algo sha256 and that os_hash_value ' +
+      '(a deployment with do_secure_hash = False fills no hashes and fails)',
+  },
+  {
+    id: 'LOCATIONS-API-FAILED-QUEUED',
+    title: 'a location import that fails never activates the image and leaves it queued without hashes',
+    level: 'MUST',
+    source: {
+      clause:
+        'Image API v2: image status — queued: "did not yet upload any image data", active: "ready for ' +
+        'consumption"; Glance\'s location_import flow reverts a failed import: "Set image status back to queued ' +
+        'and set the hash values to None"',
+      url: 'https://opendev.org/openstack/glance/src/tag/30.0.0/glance/async_/flows/location_import.py',
+    },
+    needs: [...LOCATION_API],
+    passes:
+      'POST /locations answers 202 (or 400 at once) for validation_data of other bytes, an image without ' +
+      'disk_format and container_format (with and without validation_data of the data), and — with the ' +
+      "suite's own location server — a location that drops the connection and one whose GET answers 500; " +
+      'once the import task is over the image has never shown active and is queued with checksum, os_hash_algo ' +
+      'and os_hash_value null',
   },
 
   // ── Item 2: Virtuozzo ─────────────────────────────────────────────────────────────────────────
@@ -913,6 +970,35 @@ export const requirements = [
     source: apiRef('deactivate-image', 'deactivate image / reactivate image — 403'),
     needs: [],
     passes: 'POST …/actions/deactivate and …/actions/reactivate on a queued image each answer 403; it stays queued',
+  },
+  {
+    id: 'ACTIONS-DATA-NOT-QUEUED-409',
+    title: 'uploading or staging data to an image that is not queued → 409, image unchanged',
+    level: 'MUST',
+    source: apiRef(
+      'upload-binary-image-data',
+      'upload binary image data and stage binary image data — precondition "the image status must be queued"; ' +
+        '409 among their errors',
+    ),
+    needs: ['image-data'],
+    passes:
+      'on saving, uploading, active and deactivated images PUT /file and PUT /stage each answer 409, and the ' +
+      'image keeps its status and size',
+  },
+  {
+    id: 'ACTIONS-DATA-FORMATS-400',
+    title: 'uploading data to an image without disk_format or container_format → 400; staging it is allowed',
+    level: 'MUST',
+    source: apiRef(
+      'upload-binary-image-data',
+      'upload binary image data — precondition "you must set the disk and container formats in the image", 400 ' +
+        'among its errors; stage binary image data has no such precondition',
+    ),
+    needs: ['image-data'],
+    passes:
+      'PUT /file on a queued image without both formats, and on one without container_format, answers 400 and ' +
+      'it stays queued; PUT /stage on an image without both formats answers 204 and it is uploading (not judged ' +
+      'where PUT /stage answers 404: staging not enabled)',
   },
   {
     id: 'RANGE-NO-DATA-204',

@@ -4,7 +4,7 @@
  * add the location (the http store sizes it), then
  * - with `validation_data`: `importing`, hash the data, compare, `active` —
  *   a mismatch puts the image back to `queued` without checksum or hashes
- *   (the http location stays: Glance's http store cannot delete it);
+ *   (the http location and its size stay: Glance's http store cannot delete it);
  * - without: `active` at once, checksum and hash filled in afterwards.
  */
 import { releaseImportLock } from './import-lock';
@@ -60,9 +60,13 @@ async function verifyAndActivate(
     // Handled below like a mismatch: the image must not become active with unverified data.
   }
   if (!env.images.isLive(image)) throw new LocationImportFailure(`Image ${image.id} was deleted`);
-  // LOCATIONS-API-HASH-MISMATCH: unverified or mismatched data never makes the image active.
-  if (digest === null || digest.hash !== validation.os_hash_value.toLowerCase()) {
+  // LOCATIONS-API-HASH-MISMATCH, LOCATIONS-API-FAILED-QUEUED: unverified or mismatched data never makes the image
+  // active. Glance compares the strings as sent (an upper-case digest does not match) and its revert keeps the size
+  // the location gave.
+  if (digest === null || digest.hash !== validation.os_hash_value) {
+    const { size } = image;
     transition(image, 'queued');
+    image.size = size;
     image.checksum = null;
     image.os_hash_algo = null;
     image.os_hash_value = null;

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, getHashes } from 'node:crypto';
 import { expect, requirement, test } from '../fixtures/test';
 import type { ImageFactory, ReachableStatus } from '../fixtures/images';
 import type { GlanceClient, ImageRecord } from '../harness/glance-client';
+import { policyRefusal } from '../harness/policy';
 
 /**
  * API 2.17 — the location API: POST /v2/images/{id}/locations adds a location to a queued image
@@ -17,7 +18,7 @@ const FIRST_POLL_MS = 10;
 /** Statuses of a location import still under way. */
 const IMPORTING = new Set(['queued', 'importing']);
 
-const sha512 = (data: Buffer) => createHash('sha512').update(data).digest('hex');
+const digest = (algo: string, data: Buffer) => createHash(algo).update(data).digest('hex');
 
 /** Shows the image until `done` holds or the wait ends; every status seen on the way is kept. */
 async function watch(images: ImageFactory, id: string, done: (r: ImageRecord) => boolean | Promise<boolean>) {
@@ -99,13 +100,15 @@ const invalidBodies: Array<[string, (url: string) => Record<string, unknown>]> =
   ],
   [
     'an os_hash_value that is not hex',
-    (url) => ({ url, validation_data: { os_hash_algo: 'sha512', os_hash_value: 'zz'.repeat(64) } }),
+    (url) => ({ url, validation_data: { os_hash_algo: 'sha512', os_hash_value: `zz${'ab'.repeat(63)}` } }),
   ],
   [
     'an os_hash_value of the wrong size',
     (url) => ({ url, validation_data: { os_hash_algo: 'sha512', os_hash_value: 'ab'.repeat(32) } }),
   ],
   ['an unknown validation_data key', (url) => ({ url, validation_data: { checksum: 'ab'.repeat(16) } })],
+  ['an os_hash_value without os_hash_algo', (url) => ({ url, validation_data: { os_hash_value: 'ab'.repeat(64) } })],
+  ['an os_hash_algo without os_hash_value', (url) => ({ url, validation_data: { os_hash_algo: 'sha512' } })],
 ];
 
 test(...requirement('LOCATIONS-API-ADD-INVALID-400'), async ({ images, serviceGlance }) => {
@@ -123,7 +126,10 @@ test(...requirement('LOCATIONS-API-ADD-INVALID-400'), async ({ images, serviceGl
 
 test(...requirement('LOCATIONS-API-HASH-MISMATCH'), async ({ images, glance, serviceGlance }) => {
   const image = await images.create({ status: 'queued' });
-  const validation = { os_hash_algo: 'sha512', os_hash_value: sha512(Buffer.from('not the bytes behind the URL')) };
+  const validation = {
+    os_hash_algo: 'sha512',
+    os_hash_value: digest('sha512', Buffer.from('not the bytes behind the URL')),
+  };
 
   const res = await serviceGlance.addLocation(image.id, { url: images.newLocationUrl(), validation_data: validation });
 
@@ -138,6 +144,137 @@ test(...requirement('LOCATIONS-API-HASH-MISMATCH'), async ({ images, glance, ser
     expect([...seen], 'statuses the image showed until the import was over').not.toContain('active');
   }
   expect((await images.show(image.id)).status, 'status after the import').not.toBe('active');
+});
+
+test(...requirement('LOCATIONS-API-HASHES'), async ({ images, serviceGlance }) => {
+  // Without validation_data Glance hashes after activating, in the operator's hashing_algorithm (sha512 unless
+  // configured otherwise); with it, before activating, in the algorithm it names.
+  for (const algo of [undefined, 'sha256']) {
+    await test.step(algo ? `validation_data of the data in ${algo}` : 'no validation_data', async () => {
+      const image = await images.create({ status: 'queued' });
+      const url = images.newLocationUrl();
+      const data = await bytesBehind(url);
+      if (!data) return test.skip(true, `the suite cannot read ${url} itself, so it cannot know its hashes`);
+      const validation = algo && { os_hash_algo: algo, os_hash_value: digest(algo, data) };
+
+      const res = await serviceGlance.addLocation(image.id, {
+        url,
+        ...(validation && { validation_data: validation }),
+      });
+
+      expect(res).toAnswer(202, 'POST /locations on a queued image');
+      const { record } = await watch(images, image.id, (r) => !IMPORTING.has(r.status) && r.os_hash_value != null);
+      expect(record.status, 'status once the import is over').toBe('active');
+      const shown = {
+        size: record.size,
+        checksum: record.checksum,
+        algo: record.os_hash_algo,
+        hash: record.os_hash_value,
+      };
+      const used = algo ?? (getHashes().includes(String(shown.algo)) ? String(shown.algo) : 'sha512');
+      expect(shown, 'size, checksum (null or md5), hash algorithm and hash of the imported image').toEqual({
+        size: data.length,
+        checksum: shown.checksum === null ? null : digest('md5', data),
+        algo: used,
+        hash: digest(used, data),
+      });
+    });
+  }
+});
+
+interface FailedImport {
+  what: string;
+  url: string;
+  /** The hashes sent as validation_data: of the data behind `url`, or of other bytes. */
+  validation?: 'of the data' | 'of other bytes';
+  props?: Record<string, unknown>;
+}
+
+const NO_FORMATS = { disk_format: null, container_format: null };
+
+test(...requirement('LOCATIONS-API-FAILED-QUEUED'), async ({ images, glance, serviceGlance, locationSource }) => {
+  const failing = locationSource().failing;
+  const cases: FailedImport[] = [
+    { what: 'validation_data of other bytes', url: images.newLocationUrl(), validation: 'of other bytes' },
+    { what: 'an image without disk_format and container_format', url: images.newLocationUrl(), props: NO_FORMATS },
+    {
+      what: 'an image without formats, validation_data of the data',
+      url: images.newLocationUrl(),
+      validation: 'of the data',
+      props: NO_FORMATS,
+    },
+  ];
+  if (failing) {
+    cases.push(
+      { what: 'a location that drops the connection', url: failing.unreachable() },
+      {
+        what: 'a location whose GET answers 500, with validation_data',
+        url: failing.unreadable(),
+        validation: 'of other bytes',
+      },
+    );
+  } else {
+    test.info().annotations.push({
+      type: 'note',
+      description: 'GLANCE_LOCATION_URLS is set: unreachable and unreadable locations are only served by the suite',
+    });
+  }
+
+  for (const { what, url, validation, props } of cases) {
+    await test.step(what, async () => {
+      const image = await images.create({ status: 'queued', props });
+      const data = validation === 'of the data' ? await bytesBehind(url) : Buffer.from('not the bytes behind the URL');
+      if (!data) return test.skip(true, `the suite cannot read ${url} itself, so it cannot know its hash`);
+      const validation_data = validation && { os_hash_algo: 'sha512', os_hash_value: digest('sha512', data) };
+
+      const res = await serviceGlance.addLocation(image.id, { url, ...(validation_data && { validation_data }) });
+
+      // Refusing at once leaves the image as queued as a failed import does.
+      expect(res).toAnswer([202, 400], `POST /locations with ${what}`);
+      if (res.status === 202) {
+        const { seen } = await watch(
+          images,
+          image.id,
+          async (r) => r.status === 'active' || (await tasksOver(glance, image.id)) === true,
+        );
+        expect([...seen], 'statuses the image showed until the import was over').not.toContain('active');
+      }
+      const record = await images.show(image.id);
+      expect(
+        { status: record.status, checksum: record.checksum, algo: record.os_hash_algo, hash: record.os_hash_value },
+        'the image once the import is over',
+      ).toEqual({ status: 'queued', checksum: null, algo: null, hash: null });
+    });
+  }
+});
+
+test(...requirement('LOCATIONS-API-NON-SERVICE-HTTP-ONLY'), async ({ images, glance }) => {
+  const other = await images.create({ status: 'queued' });
+  const listed = await glance.listLocations(other.id);
+  test.skip(
+    listed.status !== 403,
+    `GET /locations answered ${listed.status} to the suite's identity: it holds the service role (or nothing is ` +
+      'authenticated), so no scheme is kept from it',
+  );
+
+  const refused = await glance.addLocation(other.id, {
+    url: `swift+https://swift.example.invalid/v1/AUTH_conformance/glance/${other.id}`,
+  });
+
+  expect(refused).toAnswer(403, 'POST /locations with a swift+https URL from a caller without the service role');
+  expect((await images.show(other.id)).status, 'status after the refused POST').toBe('queued');
+
+  await test.step('an http location from the same caller', async () => {
+    const image = await images.create({ status: 'queued' });
+
+    const res = await glance.addLocation(image.id, { url: images.newLocationUrl() });
+
+    const refusal = policyRefusal(res, 'POST /locations');
+    if (refusal) return test.skip(true, refusal);
+    expect(res).toAnswer(202, 'POST /locations with an http URL from a caller without the service role');
+    const { record } = await watch(images, image.id, (r) => !IMPORTING.has(r.status));
+    expect(record.status, 'status once the import is over').toBe('active');
+  });
 });
 
 test(...requirement('LOCATIONS-API-GET'), async ({ images, serviceGlance }) => {

@@ -59,6 +59,24 @@ const acceptRefusal = (text: string): Mutation => ({
       : undefined,
 });
 
+const isImage = (path: string) => /^\/v2\/images\/[^/?]+$/.test(path);
+
+/** Shows `killed` for an image that is queued after a POST /locations, as Glance v1 did when an upload failed. */
+function killedAfterFailedImport(): Mutation {
+  const posted = new Set<string>();
+  return {
+    response: (x) => {
+      if (isLocationPost(x.method, x.path)) posted.add(x.path.replace(/\/locations$/, ''));
+      if (x.method !== 'GET' || !posted.has(x.path) || x.status !== 200) return undefined;
+      return {
+        body: rewriteJson(x.body, (d) => {
+          if (d.status === 'queued') d.status = 'killed';
+        }),
+      };
+    },
+  };
+}
+
 const cases: BrokenCase[] = [
   {
     name: 'accepts location removal on a queued image',
@@ -323,6 +341,88 @@ const cases: BrokenCase[] = [
     },
     grep: '@LOCATIONS-API-GET',
     expected: { 'LOCATIONS-API-GET': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'accepts validation_data with only one of os_hash_algo and os_hash_value',
+    mutation: {
+      requestBody: (method, path, body) =>
+        isLocationPost(method, path)
+          ? rewriteJson(body, (b) => {
+              const keys = Object.keys(b.validation_data ?? {});
+              if (keys.length === 1 && /^os_hash_(algo|value)$/.test(keys[0])) delete b.validation_data;
+            })
+          : body,
+    },
+    grep: '@LOCATIONS-API-ADD-INVALID-400',
+    expected: { 'LOCATIONS-API-ADD-INVALID-400': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: "names its default hash algorithm for a hash taken in validation_data's",
+    mutation: {
+      response: (x) =>
+        x.method === 'GET' && isImage(x.path) && x.status === 200 && x.body.includes('"sha256"')
+          ? {
+              body: rewriteJson(x.body, (d) => {
+                if (d.os_hash_algo === 'sha256') d.os_hash_algo = 'sha512';
+              }),
+            }
+          : undefined,
+    },
+    grep: '@LOCATIONS-API-HASHES',
+    expected: { 'LOCATIONS-API-HASHES': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'kills an image whose location import failed',
+    mutation: killedAfterFailedImport(),
+    grep: '@LOCATIONS-API-FAILED-QUEUED',
+    expected: { 'LOCATIONS-API-FAILED-QUEUED': 'fail' },
+    exitCode: 1,
+  },
+  {
+    // The reference without authentication lets every caller add any scheme; the proxy makes the suite's identity
+    // one without the service role, as GET /locations shows it.
+    name: 'lets a caller without the service role add a location of any scheme',
+    mutation: {
+      response: (x) =>
+        x.method === 'GET' && x.path.endsWith('/locations') && x.status === 200
+          ? {
+              status: 403,
+              body: Buffer.from('403 Forbidden\n\nYou are not authorized to complete fetch_image_location action.'),
+            }
+          : undefined,
+    },
+    grep: '@LOCATIONS-API-NON-SERVICE-HTTP-ONLY',
+    expected: { 'LOCATIONS-API-NON-SERVICE-HTTP-ONLY': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'takes data for an image that is not queued (204 instead of 409)',
+    mutation: {
+      response: (x) =>
+        x.method === 'PUT' && /^\/v2\/images\/[^/]+\/(file|stage)$/.test(x.path) && x.status === 409
+          ? { status: 204, body: Buffer.alloc(0) }
+          : undefined,
+    },
+    grep: '@ACTIONS-DATA-NOT-QUEUED-409',
+    expected: { 'ACTIONS-DATA-NOT-QUEUED-409': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'gives an image created without formats raw and bare',
+    mutation: {
+      requestBody: (method, path, body) =>
+        method === 'POST' && path === '/v2/images'
+          ? rewriteJson(body, (b) => {
+              b.disk_format ??= 'raw';
+              b.container_format ??= 'bare';
+            })
+          : body,
+    },
+    grep: '@ACTIONS-DATA-FORMATS-400',
+    expected: { 'ACTIONS-DATA-FORMATS-400': 'fail' },
     exitCode: 1,
   },
   {
