@@ -42,22 +42,20 @@ export async function fetchLocation(url: string, signal: AbortSignal): Promise<R
 /** Hash algorithms Glance accepts in `validation_data` (`os_hash_algo`), with their digest sizes in bytes. */
 export const HASH_DIGEST_BYTES: Readonly<Record<string, number>> = { sha1: 20, sha256: 32, sha512: 64, md5: 16 };
 
+/** The size comes from the probe (Glance's http store HEAD), not from here. */
 export interface LocationDigest {
-  size: number;
   checksum: string;
   hash: string;
 }
 
 /** Reads the data at `url` once, as Glance's location import does: md5 checksum and the `algo` hash. */
-export async function digestLocation(url: string, algo: string, signal?: AbortSignal): Promise<LocationDigest> {
-  const body = await fetchLocation(url, signal ?? AbortSignal.timeout(DIGEST_TIMEOUT_MS));
+export async function digestLocation(url: string, algo: string): Promise<LocationDigest> {
+  const body = await fetchLocation(url, AbortSignal.timeout(DIGEST_TIMEOUT_MS));
   const md5 = createHash('md5');
   const hash = createHash(algo);
-  let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
     md5.update(chunk);
     hash.update(chunk);
   }
-  return { size, checksum: md5.digest('hex'), hash: hash.digest('hex') };
+  return { checksum: md5.digest('hex'), hash: hash.digest('hex') };
 }
