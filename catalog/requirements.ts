@@ -525,9 +525,9 @@ export const requirements = [
     needs: [...LOCATION_API],
     passes:
       'no url, a url that is not a string, an unknown os_hash_algo, an os_hash_value that is not hex (non-hex ' +
-      'digits first) or not the digest size, an unknown validation_data key, os_hash_value without os_hash_algo ' +
-      "and os_hash_algo without os_hash_value (the schema's dependentRequired) → 400 each, and the image stays " +
-      'queued without locations',
+      'digits first, a byte split by a space) or not the digest size, an unknown validation_data key, ' +
+      "os_hash_value without os_hash_algo and os_hash_algo without os_hash_value (the schema's dependentRequired) " +
+      '→ 400 each, and the image stays queued without locations',
   },
   {
     id: 'LOCATIONS-API-HASH-MISMATCH',

@@ -103,6 +103,10 @@ const invalidBodies: Array<[string, (url: string) => Record<string, unknown>]> =
     (url) => ({ url, validation_data: { os_hash_algo: 'sha512', os_hash_value: `zz${'ab'.repeat(63)}` } }),
   ],
   [
+    'an os_hash_value with a byte split by a space',
+    (url) => ({ url, validation_data: { os_hash_algo: 'sha512', os_hash_value: `a b${'ab'.repeat(63)}` } }),
+  ],
+  [
     'an os_hash_value of the wrong size',
     (url) => ({ url, validation_data: { os_hash_algo: 'sha512', os_hash_value: 'ab'.repeat(32) } }),
   ],
