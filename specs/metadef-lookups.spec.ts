@@ -63,6 +63,17 @@ test(...requirement('METADEF-RESOURCE-TYPES'), async ({ glance, schemas }) => {
     listed.filter((t) => typeof t.created_at !== 'string').map((t) => t.name),
     'resource types without created_at',
   ).toEqual([]);
+
+  await test.step('namespaces are listed by the resource types they are associated with', async () => {
+    const listedFor = async (types: string) =>
+      (await listedNamespaces(glance, `/v2/metadefs/namespaces?resource_types=${types}&limit=20`)).map(
+        (n) => n.namespace,
+      );
+    const [forFlavors, forBoth] = await Promise.all([listedFor(FLAVOR), listedFor(`${FLAVOR},${IMAGE}`)]);
+    expect(forFlavors, `namespaces for ${FLAVOR}`).toContain(LIBVIRT);
+    expect(forFlavors, `namespaces for ${FLAVOR}`).not.toContain(HYPERVISOR);
+    expect(forBoth, `namespaces for ${FLAVOR} or ${IMAGE}`).toEqual(expect.arrayContaining([LIBVIRT, HYPERVISOR]));
+  });
 });
 
 test(...requirement('METADEF-PREFIX'), async ({ glance }) => {
@@ -123,9 +134,11 @@ test(...requirement('METADEF-VISIBILITY-FILTER'), async ({ glance, schemas }) =>
   expect(await schemas.errors('metadefs/namespaces', page.json()), 'against metadefs/namespaces').toEqual([]);
 });
 
+/** A namespace name of the run: the final sweep and `cleanup --run` find it if the run stops midway. */
+const namespaceOfRun = (runId: string, what: string) => `${runTag(runId)}-${Date.now().toString(36)}-${what}`;
+
 test(...requirement('METADEF-NAMESPACE-LOOKUPS'), async ({ adminGlance: admin, suiteConfig, schemas }) => {
-  // Named after the run, so that the final sweep and `cleanup --run` find it if the run stops midway.
-  const name = `${runTag(suiteConfig.runId)}-${Date.now().toString(36)}`;
+  const name = namespaceOfRun(suiteConfig.runId, 'lookups');
   const ns = namespacePath(name);
   const prefix = 'conformance_';
   const created = await admin.metadef('POST', 'namespaces', {
@@ -176,12 +189,13 @@ test(...requirement('METADEF-NAMESPACE-LOOKUPS'), async ({ adminGlance: admin, s
         properties: { size: { title: 'Size', type: 'integer' } },
         self: `/v2/metadefs/${ns}/objects/disk`,
         schema: '/v2/schemas/metadefs/object',
+        created_at: expect.any(String),
       });
       expect(
         tags.json<{ tags: Array<{ name: string }> }>().tags.map((t) => t.name),
         'the tags listed',
       ).toEqual(['conformance-tag']);
-      expect(tag.json(), 'the tag shown').toMatchObject({ name: 'conformance-tag' });
+      expect(tag.json(), 'the tag shown').toMatchObject({ name: 'conformance-tag', created_at: expect.any(String) });
       return { properties, objects, object, tags, tag };
     });
 
@@ -189,6 +203,7 @@ test(...requirement('METADEF-NAMESPACE-LOOKUPS'), async ({ adminGlance: admin, s
       const shown = await admin.metadef('GET', `${ns}?${forType(IMAGE)}`);
       expect(shown).toAnswer(200);
       const body = shown.json<{ objects?: Array<{ required?: string[]; properties?: object }> }>();
+      expect(shown.json<{ self?: string }>().self, 'the self link').toBe(`/v2/metadefs/${ns}`);
       expect(propertyNames(shown), 'the properties').toEqual([`${prefix}colour`]);
       expect(
         body.objects?.map((o) => [o.required, Object.keys(o.properties ?? {})]),
@@ -210,3 +225,46 @@ test(...requirement('METADEF-NAMESPACE-LOOKUPS'), async ({ adminGlance: admin, s
     if (created.status === 201) await admin.metadef('DELETE', ns).catch(() => undefined);
   }
 });
+
+test(
+  ...requirement('METADEF-PRIVATE-HIDDEN'),
+  async ({ glance, adminGlance: admin, adminSession, images, suiteConfig }) => {
+    test.skip(!adminSession, 'needs an admin identity (GLANCE_ADMIN_OS_*) besides the suite identity');
+    const owner = (await images.create({ status: 'queued' })).record.owner;
+    test.skip(typeof owner !== 'string', "the suite identity's images have no owner: no project to own a namespace");
+    const own = namespaceOfRun(suiteConfig.runId, 'own');
+    const other = namespaceOfRun(suiteConfig.runId, 'other');
+    const [createdOwn, createdOther] = await Promise.all([
+      admin.metadef('POST', 'namespaces', { namespace: own, visibility: 'private', owner }),
+      admin.metadef('POST', 'namespaces', {
+        namespace: other,
+        visibility: 'private',
+        owner: runTag(suiteConfig.runId),
+      }),
+    ]);
+    try {
+      expect(createdOwn).toAnswer(201, "a private namespace owned by the suite identity's project");
+      expect(createdOther).toAnswer(201, 'a private namespace owned by another project');
+      const [shownOwn, shownOther, shownToAdmin, listed] = await Promise.all([
+        glance.metadef('GET', namespacePath(own)),
+        glance.metadef('GET', namespacePath(other)),
+        admin.metadef('GET', namespacePath(other)),
+        listedNamespaces(glance, '/v2/metadefs/namespaces?visibility=private&limit=20'),
+      ]);
+      expect(shownOwn).toAnswer(200, "the suite identity's own private namespace");
+      expect(shownOther).toAnswer(404, "another project's private namespace");
+      expect(shownToAdmin).toAnswer(200, "another project's private namespace, to the admin");
+      const names = listed.map((n) => n.namespace);
+      expect(names, 'the private namespaces listed').toContain(own);
+      expect(names, 'the private namespaces listed').not.toContain(other);
+    } finally {
+      // The cleanup is not judged: a failure above is the verdict.
+      for (const [res, name] of [
+        [createdOwn, own],
+        [createdOther, other],
+      ] as const) {
+        if (res.status === 201) await admin.metadef('DELETE', namespacePath(name)).catch(() => undefined);
+      }
+    }
+  },
+);

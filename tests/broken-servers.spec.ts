@@ -690,3 +690,33 @@ for (const c of cases) {
     }
   });
 }
+
+// METADEF-PRIVATE-HIDDEN needs two identities, hence the reference server in token mode, judged honest and broken.
+test('the suite catches a server that shows a private metadef namespace to another project', async () => {
+  const member = { token: 'member-token', project: 'p1', roles: ['member'] };
+  const admin = { token: 'admin-token', project: 'p2', roles: ['admin'] };
+  const reference = await startReferenceServer({ port: 0, auth: { tokens: [member, admin] } });
+  // The member's metadef reads go through with the admin's token: every namespace is shown to the member.
+  const proxy = await startBrokenProxy(reference.url, {
+    request: (method, path, headers) =>
+      method === 'GET' && path.startsWith('/v2/metadefs/') && headers['x-auth-token'] === member.token
+        ? { ...headers, 'x-auth-token': admin.token }
+        : headers,
+  });
+  const grep = ['--grep', '@METADEF-PRIVATE-HIDDEN'];
+  const env = (url: string) => ({
+    GLANCE_URL: url,
+    OS_AUTH_TOKEN: member.token,
+    GLANCE_ADMIN_OS_AUTH_TOKEN: admin.token,
+  });
+  try {
+    const honest = await runSuite(env(reference.url), grep);
+    expect(verdictsOf(honest.report), honest.output).toEqual({ 'METADEF-PRIVATE-HIDDEN': 'pass' });
+    const broken = await runSuite(env(proxy.url), grep);
+    expect(verdictsOf(broken.report), broken.output).toEqual({ 'METADEF-PRIVATE-HIDDEN': 'fail' });
+    expect(broken.exitCode, broken.output).toBe(1);
+  } finally {
+    await proxy.close();
+    await reference.close();
+  }
+});
