@@ -888,19 +888,20 @@ export const requirements = [
       'in a private namespace of the run (created as the admin identity, or the suite identity without one, with an ' +
       'owner named, an OS::Glance::Image association with a prefix, a property, an object with a required property ' +
       'and a tag): GET …/properties, …/objects, …/tags → 200 listing them; GET …/objects/{name} and …/tags/{name} → ' +
-      '200 with the name, the object with its properties, required list and self link; an unknown object or tag → ' +
-      "404; GET the namespace ?resource_type=OS::Glance::Image → its property and the object's properties and " +
-      'required names carry the prefix; every document validates against /v2/schemas/metadefs/{namespace, ' +
-      'properties, objects, object, tags, tag}',
+      '200 with the name and created_at, the object with its properties, required list and self link; an unknown ' +
+      'object or tag → 404; GET the namespace ?resource_type=OS::Glance::Image → its self link, its property and the ' +
+      "object's properties and required names with the prefix; every document validates against " +
+      '/v2/schemas/metadefs/{namespace, properties, objects, object, tags, tag}',
   },
   {
     id: 'METADEF-RESOURCE-TYPES',
-    title: 'the resource types are listed, and a namespace lists its resource type associations with their prefixes',
+    title: 'the resource types are listed, a namespace names its associations and prefixes, and is listed by them',
     level: 'MUST',
     source: {
       clause:
-        'Metadata definitions API: list resource types (200), list resource type associations (200); Glance ' +
-        'metadefs concepts: the prefix "hw_" for images and "hw:" for flavors',
+        'Metadata definitions API: list resource types (200), list resource type associations (200), list ' +
+        'namespaces, resource_types (comma-separated); Glance metadefs concepts: the prefix "hw_" for images and ' +
+        '"hw:" for flavors',
       url: `${METADEFS_REF}#list-resource-types`,
     },
     needs: ['metadefs'],
@@ -908,7 +909,9 @@ export const requirements = [
       'GET …/namespaces/OS::Compute::Hypervisor/resource_types → 200 naming OS::Glance::Image; ' +
       '…/OS::Compute::Libvirt/resource_types → OS::Glance::Image with prefix hw_ and OS::Nova::Flavor with prefix ' +
       'hw:, both lists valid against /v2/schemas/metadefs/resource_types; GET /v2/metadefs/resource_types → 200 ' +
-      'listing every one of these types, each with its created_at; an unknown namespace → 404',
+      'listing every one of these types, each with its created_at; an unknown namespace → 404; GET ' +
+      '/v2/metadefs/namespaces?resource_types=OS::Nova::Flavor (following next links) lists OS::Compute::Libvirt ' +
+      'and not OS::Compute::Hypervisor, ?resource_types=OS::Nova::Flavor,OS::Glance::Image lists both',
   },
   {
     id: 'METADEF-PREFIX',
@@ -939,6 +942,24 @@ export const requirements = [
     passes:
       'GET /v2/metadefs/namespaces?visibility=public (following next links) → 200, OS::Compute::Hypervisor among ' +
       'them and every entry public; ?visibility=private → 200, every entry private',
+  },
+  {
+    id: 'METADEF-PRIVATE-HIDDEN',
+    title: "a private namespace is shown to its owner's project and to no other",
+    level: 'MUST',
+    source: {
+      clause:
+        'Metadata definitions API: visibility public or private (default private), "all users may list and show ' +
+        'public resources"; Glance 25.1 metadef namespace visibility (glance/db/sqlalchemy/metadef_api/namespace.py: ' +
+        'visible to admins, its owner, or when public)',
+      url: 'https://opendev.org/openstack/glance/src/tag/25.1.0/glance/db/sqlalchemy/metadef_api/namespace.py',
+    },
+    needs: ['metadefs'],
+    passes:
+      "with an admin identity besides the suite's (else not-applicable): two private namespaces created by the " +
+      "admin, one owned by the suite identity's project (the owner of an image it creates), one by another project; " +
+      'the suite identity gets 200 for its own and 404 for the other (the admin 200), and its ' +
+      '?visibility=private listing holds its own and not the other',
   },
   {
     id: 'ACTIONS-REACTIVATE-204',
