@@ -5,12 +5,18 @@ import { freePort, runSuite, verdictsOf } from './support/run-suite';
 
 /** The suite and the reference server prove each other: every requirement that applies passes. */
 
-test('with show_multiple_locations on, every requirement passes except the hidden-locations one', async () => {
+/** Judged only for a caller without the service role: without authentication nobody lacks it. */
+const NEEDS_AUTHENTICATION = 'LOCATIONS-API-NON-SERVICE-HTTP-ONLY';
+
+test('with show_multiple_locations on, every requirement passes but the hidden-locations and the non-service one', async () => {
   const run = await runSuite({ REFERENCE_PORT: String(await freePort()) });
   expect(run.report, run.output).toBeDefined();
   const verdicts = verdictsOf(run.report);
   const expected = Object.fromEntries(
-    requirements.map((r) => [r.id, r.id === 'LOC-HIDDEN-403' ? 'not-applicable' : 'pass']),
+    requirements.map((r) => [
+      r.id,
+      r.id === 'LOC-HIDDEN-403' || r.id === NEEDS_AUTHENTICATION ? 'not-applicable' : 'pass',
+    ]),
   );
   expect(verdicts, run.output).toEqual(expected);
   expect(run.exitCode, run.output).toBe(0);
@@ -23,13 +29,17 @@ test('with show_multiple_locations off, location requirements are not-applicable
   const expected = Object.fromEntries(
     requirements.map((r) => [
       r.id,
-      r.id === 'LOC-HIDDEN-403' ? 'pass' : r.id.startsWith('LOC-') ? 'not-applicable' : 'pass',
+      r.id === 'LOC-HIDDEN-403'
+        ? 'pass'
+        : r.id.startsWith('LOC-') || r.id === NEEDS_AUTHENTICATION
+          ? 'not-applicable'
+          : 'pass',
     ]),
   );
   expect(verdicts, run.output).toEqual(expected);
   expect(run.exitCode, run.output).toBe(0);
   const reasons = run
-    .report!.requirements.filter((r) => r.verdict === 'not-applicable')
+    .report!.requirements.filter((r) => r.verdict === 'not-applicable' && r.id !== NEEDS_AUTHENTICATION)
     .flatMap((r) => r.tests.flatMap((t) => t.reasons));
   expect(
     reasons.every((r) => /show_multiple_locations is off/.test(r)),
