@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { ReferenceServerOptions } from '../reference-server';
 
 /**
  * What one Playwright run of `npm run mutation` does, written by the Stryker runner
@@ -19,6 +20,8 @@ export interface MutationProject {
 
 export interface MutationPlan {
   showMultipleLocations: boolean;
+  /** Token mode with the IDENTITIES: the rules that only a member, an admin or a service caller meets. */
+  identities: boolean;
   /** The dry run: record per-test coverage; no mutant is switched on. */
   coverage: boolean;
   workers: number;
@@ -35,6 +38,39 @@ export interface MutationPlan {
   /** Each test's status in the dry run; a mutant whose test ends otherwise is detected. */
   baseline: Record<string, string>;
   projects: MutationProject[];
+}
+
+/**
+ * The callers of the identities mode: the suite's member, and the admin and service identities it uses where a
+ * requirement needs them (deactivation, other projects' metadef namespaces, the API 2.17 location API). Without
+ * authentication every caller is an admin, so the rules for the others would meet no test. As the launcher's
+ * Keystone has them (launcher/keystone.ts): the service identity in the member's project, the admin in another.
+ */
+export const IDENTITIES = {
+  member: { token: 'mutation-member', project: 'conformance-a', roles: ['member'] },
+  admin: { token: 'mutation-admin', project: 'conformance-b', roles: ['admin'] },
+  service: { token: 'mutation-service', project: 'conformance-a', roles: ['member', 'service'] },
+};
+
+/** The reference server's options for a plan (port 0: the kernel's choice). */
+export function serverOptions(
+  plan: Pick<MutationPlan, 'showMultipleLocations' | 'identities'>,
+): ReferenceServerOptions {
+  return {
+    port: 0,
+    show_multiple_locations: plan.showMultipleLocations,
+    ...(plan.identities ? { auth: { tokens: Object.values(IDENTITIES) } } : {}),
+  };
+}
+
+/** The variables that log the suite in as the IDENTITIES (none without them). */
+export function identityVariables(plan: Pick<MutationPlan, 'identities'>): Record<string, string> {
+  if (!plan.identities) return {};
+  return {
+    OS_AUTH_TOKEN: IDENTITIES.member.token,
+    GLANCE_ADMIN_OS_AUTH_TOKEN: IDENTITIES.admin.token,
+    GLANCE_SERVICE_OS_AUTH_TOKEN: IDENTITIES.service.token,
+  };
 }
 
 export const planFile = (dir: string) => `${dir}/plan.json`;

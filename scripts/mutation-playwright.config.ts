@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { ROOT } from '../harness/paths';
-import { readPlan } from './mutation-plan';
+import { identityVariables, readPlan } from './mutation-plan';
 import { serveMutationTarget } from './mutation-target';
 
 /**
@@ -20,6 +20,7 @@ function grepOf(keys: string[]): RegExp {
 
 if (process.env.TEST_WORKER_INDEX !== undefined) {
   process.env.GLANCE_URL = serveMutationTarget(plan, plan.ports[Number(process.env.TEST_PARALLEL_INDEX)]);
+  Object.assign(process.env, identityVariables(plan));
 }
 
 export default defineConfig({

@@ -4,7 +4,7 @@
  * mutants, through Playwright (scripts/mutation-playwright.config.ts), with the reference server in each
  * worker's own process (scripts/mutation-target.ts).
  *
- * Dry run: the whole suite, in both show_multiple_locations modes, recording which tests reach which
+ * Dry run: the whole suite, in each of the MODES, recording which tests reach which
  * mutant (per-test coverage). Mutant runs: a Playwright run, or even a worker, per mutant would cost more
  * than the tests, so the first mutantRun call judges every covered mutant in a few Playwright runs, and
  * each call answers from their results. Hence concurrency 1 for Stryker (parallelism is Playwright's
@@ -33,11 +33,16 @@ const require = createRequire(import.meta.url);
 const PLAYWRIGHT_CLI = require.resolve('@playwright/test/cli');
 const CONFIG = path.join('scripts', 'mutation-playwright.config.ts');
 
-const [SHOWN, HIDDEN] = ['shown', 'hidden'];
-/** The two show_multiple_locations modes: the hidden one judges the 403s of LOC-HIDDEN-403. */
+/**
+ * The two show_multiple_locations modes without authentication (the hidden one judges the 403s of
+ * LOC-HIDDEN-403), and the shown one in token mode with a member, an admin and a service identity (the rules
+ * only a caller who is not an admin meets). In that order a test is preferred: a later mode adds the tests (and
+ * code) that only it reaches.
+ */
 const MODES = [
-  { name: SHOWN, showMultipleLocations: true },
-  { name: HIDDEN, showMultipleLocations: false },
+  { name: 'shown', showMultipleLocations: true, identities: false },
+  { name: 'hidden', showMultipleLocations: false, identities: false },
+  { name: 'identities', showMultipleLocations: true, identities: true },
 ];
 const WORKERS = Number(process.env.MUTATION_WORKERS || 2);
 const TEST_TIMEOUT_MS = Number(process.env.MUTATION_TEST_TIMEOUT_MS || 15_000);
@@ -64,7 +69,8 @@ function freePort() {
  * One Playwright run of the suite. The exit code only says whether some test failed — expected for
  * mutants — so the results come from the reporter's and the workers' files.
  * @typedef {import('./mutation-plan').MutationPlan} Plan
- * @param {Pick<Plan, 'showMultipleLocations' | 'coverage' | 'baseline' | 'reload'> & { projects: Project[] }} batch
+ * @typedef {'showMultipleLocations' | 'identities' | 'coverage' | 'baseline' | 'reload'} BatchKeys
+ * @param {Pick<Plan, BatchKeys> & { projects: Project[] }} batch
  */
 async function runPlaywright(batch) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glance-mutation-'));
@@ -161,6 +167,7 @@ class PlaywrightBatchRunner {
     for (const mode of MODES) {
       const { results, dir } = await runPlaywright({
         showMultipleLocations: mode.showMultipleLocations,
+        identities: mode.identities,
         coverage: true,
         baseline: {},
         projects: [{ name: 'dry' }],
@@ -230,11 +237,13 @@ class PlaywrightBatchRunner {
     for (const mutant of modules.keys()) {
       const reload = Boolean(this.coverage.static[mutant]);
       const reaching = (reload ? moduleTests.get(modules.get(mutant) ?? '') : reachedBy.get(mutant)) ?? new Set();
-      // A test that reaches the mutant in both modes runs in the shown one only: the hidden mode adds
-      // the tests (and code) that only it reaches.
-      const bothModes = (/** @type {string} */ t) =>
-        t.startsWith(`${HIDDEN}: `) && reaching.has(`${SHOWN}: ${t.slice(HIDDEN.length + 2)}`);
-      const tests = [...reaching].filter((t) => !bothModes(t));
+      // A test that reaches the mutant in several modes runs in the first of them only.
+      const inEarlierMode = (/** @type {string} */ t) => {
+        const mode = MODES.findIndex((m) => t.startsWith(`${m.name}: `));
+        const key = t.slice(MODES[mode].name.length + 2);
+        return MODES.slice(0, mode).some((m) => reaching.has(`${m.name}: ${key}`));
+      };
+      const tests = [...reaching].filter((t) => !inEarlierMode(t));
       tests.sort((a, b) => (breadth.get(b) ?? 0) - (breadth.get(a) ?? 0) || a.localeCompare(b));
       if (tests.length) candidates.set(mutant, { tests, isolated: false, reload });
     }
@@ -299,6 +308,7 @@ class PlaywrightBatchRunner {
         const baseline = this.baseline[mode.name];
         const { results, hit, dir } = await runPlaywright({
           showMultipleLocations: mode.showMultipleLocations,
+          identities: mode.identities,
           coverage: false,
           reload: [...chosen.keys()].filter((m) => candidates.get(m)?.reload),
           baseline,

@@ -1,7 +1,7 @@
 import { loadSuiteConfig } from '../harness/config';
 import { discoverTarget, writeTargetInfo } from '../harness/target';
 import { startReferenceServer } from '../reference-server';
-import { readPlan } from './mutation-plan';
+import { identityVariables, readPlan, serverOptions } from './mutation-plan';
 
 /**
  * Global setup of the mutation runs: the capabilities are those of the original reference server (in
@@ -10,9 +10,10 @@ import { readPlan } from './mutation-plan';
  */
 export default async function mutationSetup(): Promise<void> {
   const plan = readPlan(process.env.MUTATION_PLAN_DIR);
-  const server = await startReferenceServer({ port: 0, show_multiple_locations: plan.showMultipleLocations });
+  const server = await startReferenceServer(serverOptions(plan));
   try {
     process.env.GLANCE_URL = server.url;
+    Object.assign(process.env, identityVariables(plan));
     const config = loadSuiteConfig();
     writeTargetInfo(config.targetInfoFile, await discoverTarget(config));
   } finally {

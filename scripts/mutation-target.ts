@@ -3,7 +3,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { test, type TestInfo } from '@playwright/test';
 import type { ReferenceServer } from '../reference-server';
-import { hitsFile, killedDir, mutantFor, type MutationPlan, type MutationProject } from './mutation-plan';
+import {
+  hitsFile,
+  killedDir,
+  mutantFor,
+  serverOptions,
+  type MutationPlan,
+  type MutationProject,
+} from './mutation-plan';
 
 /**
  * The target of `npm run mutation`, inside each Playwright worker: the suite and the (instrumented)
@@ -92,7 +99,7 @@ export function serveMutationTarget(plan: MutationPlan, port: number): string {
     Object.assign(ns, { activeMutant: mutant, currentTestId: undefined });
     try {
       const { startReferenceServer } = loadServerModules();
-      return startReferenceServer({ port: 0, show_multiple_locations: plan.showMultipleLocations });
+      return startReferenceServer(serverOptions(plan));
     } finally {
       Object.assign(ns, { activeMutant, currentTestId });
     }

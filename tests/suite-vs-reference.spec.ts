@@ -1,21 +1,25 @@
 import { expect, test } from '@playwright/test';
 import { startReferenceServer, type ReferenceServerOptions } from '../reference-server';
 import { requirements } from '../catalog/requirements';
+import { IDENTITIES, identityVariables, serverOptions } from '../scripts/mutation-plan';
 import { freePort, runSuite, verdictsOf } from './support/run-suite';
 
 /** The suite and the reference server prove each other: every requirement that applies passes. */
 
-/** Judged only for a caller without the service role: without authentication nobody lacks it. */
-const NEEDS_AUTHENTICATION = 'LOCATIONS-API-NON-SERVICE-HTTP-ONLY';
+/**
+ * Judged only where callers differ: a caller without the service role, a namespace of another project. Without
+ * authentication every caller is an admin.
+ */
+const NEEDS_IDENTITIES = new Set(['LOCATIONS-API-NON-SERVICE-HTTP-ONLY', 'METADEF-PRIVATE-HIDDEN']);
 
-test('with show_multiple_locations on, every requirement passes but the hidden-locations and the non-service one', async () => {
+test('with show_multiple_locations on, all pass but hidden-locations and the rules of identities', async () => {
   const run = await runSuite({ REFERENCE_PORT: String(await freePort()) });
   expect(run.report, run.output).toBeDefined();
   const verdicts = verdictsOf(run.report);
   const expected = Object.fromEntries(
     requirements.map((r) => [
       r.id,
-      r.id === 'LOC-HIDDEN-403' || r.id === NEEDS_AUTHENTICATION ? 'not-applicable' : 'pass',
+      r.id === 'LOC-HIDDEN-403' || NEEDS_IDENTITIES.has(r.id) ? 'not-applicable' : 'pass',
     ]),
   );
   expect(verdicts, run.output).toEqual(expected);
@@ -31,7 +35,7 @@ test('with show_multiple_locations off, location requirements are not-applicable
       r.id,
       r.id === 'LOC-HIDDEN-403'
         ? 'pass'
-        : r.id.startsWith('LOC-') || r.id === NEEDS_AUTHENTICATION
+        : r.id.startsWith('LOC-') || NEEDS_IDENTITIES.has(r.id)
           ? 'not-applicable'
           : 'pass',
     ]),
@@ -39,12 +43,26 @@ test('with show_multiple_locations off, location requirements are not-applicable
   expect(verdicts, run.output).toEqual(expected);
   expect(run.exitCode, run.output).toBe(0);
   const reasons = run
-    .report!.requirements.filter((r) => r.verdict === 'not-applicable' && r.id !== NEEDS_AUTHENTICATION)
+    .report!.requirements.filter((r) => r.verdict === 'not-applicable' && !NEEDS_IDENTITIES.has(r.id))
     .flatMap((r) => r.tests.flatMap((t) => t.reasons));
   expect(
     reasons.every((r) => /show_multiple_locations is off/.test(r)),
     reasons.join('\n'),
   ).toBe(true);
+});
+
+test('with a member, an admin and a service identity (as mutation runs), all pass but hidden-locations', async () => {
+  const server = await startReferenceServer(serverOptions({ showMultipleLocations: true, identities: true }));
+  try {
+    const run = await runSuite({ GLANCE_URL: server.url, ...identityVariables({ identities: true }) });
+    const expected = Object.fromEntries(
+      requirements.map((r) => [r.id, r.id === 'LOC-HIDDEN-403' ? 'not-applicable' : 'pass']),
+    );
+    expect(verdictsOf(run.report), run.output).toEqual(expected);
+    for (const { token } of Object.values(IDENTITIES)) expect(run.output).not.toContain(token);
+  } finally {
+    await server.close();
+  }
 });
 
 test('an unreachable GLANCE_URL exits 2 with one clear line', async () => {
