@@ -6,7 +6,9 @@ import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
 const ERROR_FACTORIES = new Set(['httpError', 'httpErrorWithDetail']);
 const PROSE_KEYS = new Set(['message', 'description']);
-const PROSE_FUNCTIONS = new Set(['startMessage']);
+const PROSE_FUNCTIONS = new Set(['startMessage', 'pointerMessage']);
+/** Errors whose message becomes a task's `message`: prose as well. */
+const PROSE_ERRORS = new Set(['LocationImportFailure']);
 const PROSE_VARIABLES = new Set(['locationsVerb']);
 
 function keyName(node) {
@@ -26,6 +28,15 @@ export const errorProseIgnorer = {
       parentPath.node.arguments[1] === node
     ) {
       return 'error message prose: the suite judges status codes, not wording';
+    }
+    // The message of `new LocationImportFailure(message)`.
+    if (
+      parentPath?.isNewExpression() &&
+      parentPath.node.callee.type === 'Identifier' &&
+      PROSE_ERRORS.has(parentPath.node.callee.name) &&
+      parentPath.node.arguments[0] === node
+    ) {
+      return "a failed task's message prose: the suite judges the task's status and the image's, not wording";
     }
     // `message: …` of a range decision, `description: …` of a schema property.
     if (
