@@ -326,8 +326,10 @@ class PlaywrightBatchRunner {
           const notItsOwn = !candidate?.reload && !hit.get(r.mutant)?.has(r.key);
           // A timeout in a shared worker may be the load of the tests beside it: confirmed alone before it counts.
           if (candidate && !candidate.isolated && (notItsOwn || r.status === 'timedOut')) {
-            // Its code never ran in that test (something else failed it), or it timed out. Judge it again, alone.
-            candidates.set(r.mutant, { ...candidate, isolated: true });
+            // Its code never ran in that test (something else failed it), or it timed out. Judge it again, alone,
+            // starting with that test.
+            const tests = [test, ...candidate.tests.filter((t) => t !== test)];
+            candidates.set(r.mutant, { ...candidate, tests, isolated: true });
             done.set(r.mutant, 0);
             ran.set(r.mutant, 0);
             chosen.delete(r.mutant);

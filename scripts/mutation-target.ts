@@ -105,13 +105,14 @@ export function serveMutationTarget(plan: MutationPlan, port: number): string {
     }
   };
   /**
-   * The server for the current test: a mutant in module-level code needs the modules loaded anew with it
-   * on (and a fresh store), every other test the server loaded with none on — a project with one mutant
-   * (judged alone) has it on for the whole worker.
+   * The server for the current test: a mutant judged alone runs in a server whose modules loaded with it on, until
+   * it is detected; a mutant in module-level code needs the modules loaded anew with it on (and a fresh store);
+   * every other test gets the server loaded with none on.
    */
+  let isolated: Promise<ReferenceServer> | undefined;
   const serverNow = (): Promise<ReferenceServer> => {
-    if (currentTest()?.project.mutant) return (original ??= start(ns.activeMutant));
     const mutant = current?.mutant;
+    if (mutant && currentTest()?.project.mutant) return (isolated ??= start(mutant));
     if (mutant && reloaded.has(mutant)) {
       if (staticServer?.mutant !== mutant) {
         whenReady(staticServer?.server, (s) => s.close());
@@ -137,14 +138,9 @@ export function serveMutationTarget(plan: MutationPlan, port: number): string {
     const now = currentTest();
     if (!now || now.key === current?.key) return;
     expectWhateverHappens(now.info);
-    if (now.project.mutant) {
-      if (!current) switchTo('', now.project.mutant);
-      flushHits();
-      current = { key: now.key, mutant: current?.mutant };
-      ns.hitCount = current.mutant ? 0 : undefined;
-    } else {
-      switchTo(now.key, mutantFor(now.project, now.key));
-    }
+    // Once detected, a mutant is off for the rest of its tests: they cannot change its verdict, and a mutant that
+    // makes every test hang would hold the worker for a timeout each.
+    switchTo(now.key, mutantFor(now.project, now.key));
   };
 
   /**
