@@ -53,6 +53,16 @@ async function tasksOver(glance: GlanceClient, id: string): Promise<boolean | un
   return tasks.length > 0 && tasks.every((t) => t.status === 'success' || t.status === 'failure');
 }
 
+/** Watches an image until it is active or its import tasks are over: it must never have shown `active`. */
+async function expectNeverActive(images: ImageFactory, glance: GlanceClient, id: string): Promise<void> {
+  const { seen } = await watch(
+    images,
+    id,
+    async (r) => r.status === 'active' || (await tasksOver(glance, id)) === true,
+  );
+  expect([...seen], 'statuses the image showed until the import was over').not.toContain('active');
+}
+
 async function locationUrls(client: GlanceClient, id: string): Promise<string[]> {
   const res = await client.listLocations(id);
   expect(res).toAnswer(200, 'GET /locations');
@@ -140,12 +150,7 @@ test(...requirement('LOCATIONS-API-HASH-MISMATCH'), async ({ images, glance, ser
   // Refusing at once is as good as refusing after the import: what counts is that it never goes active.
   expect(res).toAnswer([202, 400, 409], 'POST /locations with validation_data of other bytes');
   if (res.status === 202) {
-    const { seen } = await watch(
-      images,
-      image.id,
-      async (r) => r.status === 'active' || (await tasksOver(glance, image.id)) === true,
-    );
-    expect([...seen], 'statuses the image showed until the import was over').not.toContain('active');
+    await expectNeverActive(images, glance, image.id);
   }
   expect((await images.show(image.id)).status, 'status after the import').not.toBe('active');
 });
@@ -236,12 +241,7 @@ test(...requirement('LOCATIONS-API-FAILED-QUEUED'), async ({ images, glance, ser
       // Refusing at once leaves the image as queued as a failed import does.
       expect(res).toAnswer([202, 400], `POST /locations with ${what}`);
       if (res.status === 202) {
-        const { seen } = await watch(
-          images,
-          image.id,
-          async (r) => r.status === 'active' || (await tasksOver(glance, image.id)) === true,
-        );
-        expect([...seen], 'statuses the image showed until the import was over').not.toContain('active');
+        await expectNeverActive(images, glance, image.id);
       }
       const record = await images.show(image.id);
       expect(
