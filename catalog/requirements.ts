@@ -494,6 +494,22 @@ export const requirements = [
       'on an active image, PATCH replace /disk_format and replace /container_format each answer 403 and the ' +
       'formats stay; replace /min_ram on the same image answers 200',
   },
+  {
+    id: 'PATCH-PUBLICIZE-NON-ADMIN-403',
+    title: 'a PATCH making an image public by a caller who is not an admin → 403, visibility unchanged',
+    level: 'SHOULD',
+    source: {
+      clause:
+        'Glance policy reference: "publicize_image  Default: role:admin  Operations: PATCH ' +
+        '/v2/images/{image_id}  Publicize given image" (a default the operator may override in policy.yaml)',
+      url: 'https://docs.openstack.org/glance/latest/configuration/glance_policy.html',
+    },
+    needs: [],
+    passes:
+      "when the suite identity is shown not to be an admin (another project's private image, made by the admin " +
+      'identity, answers it 404), PATCH replace /visibility public on its own image answers 403 and the image ' +
+      'stays shared',
+  },
 
   // ── API 2.17: the location API ────────────────────────────────────────────────────────────────
   {

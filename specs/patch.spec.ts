@@ -1,5 +1,6 @@
 import { expect, requirement, test } from '../fixtures/test';
-import { PATCH_V20, PATCH_V21, type Draft4PatchOp, type PatchOp } from '../harness/glance-client';
+import { PATCH_V20, PATCH_V21, type Draft4PatchOp, type ImageRecord, type PatchOp } from '../harness/glance-client';
+import { RUN_TAG, runTag } from '../harness/target';
 
 /**
  * JSON pointers in PATCH paths, as Glance's patch media type defines them: one reference token,
@@ -250,3 +251,42 @@ test(...requirement('PATCH-FORMAT-QUEUED-ONLY-403'), async ({ images, glance }) 
   });
   expect(after.min_ram, 'min_ram after its replace').toBe(256);
 });
+
+test(
+  ...requirement('PATCH-PUBLICIZE-NON-ADMIN-403'),
+  async ({ images, glance, adminGlance, adminSession, suiteConfig }) => {
+    // Only a caller known not to be an admin may be expected to meet the refusal: without authentication, or with
+    // an admin token, Glance's default policy lets the PATCH through.
+    test.skip(!adminSession, 'needs an admin identity (GLANCE_ADMIN_OS_*) to show the suite identity is not one');
+    const image = await images.create({ status: 'queued' });
+
+    await test.step("the suite identity does not see another project's private image", async () => {
+      const probe = await adminGlance.createImage({
+        name: `${RUN_TAG} ${suiteConfig.runId} publicize probe`,
+        visibility: 'private',
+        tags: [RUN_TAG, runTag(suiteConfig.runId)],
+      });
+      expect(probe).toAnswer(201, 'a private image made by the admin identity');
+      const { id, owner } = probe.json<ImageRecord>();
+      try {
+        test.skip(owner === image.record.owner, "the admin identity is in the suite identity's project");
+        const shown = await glance.showImage(id);
+        test.skip(
+          shown.status !== 404,
+          `another project's private image answered ${shown.status} to the suite identity: it is an admin`,
+        );
+      } finally {
+        // The cleanup is not judged: the probe only decides whether the requirement applies.
+        await adminGlance.deleteImage(id).catch(() => undefined);
+      }
+    });
+
+    const res = await glance.patchImage(image.id, [{ op: 'replace', path: '/visibility', value: 'public' }]);
+
+    // The refusal asked for is Glance's policy answer itself, which toAnswer would take for not-applicable.
+    expect(res.status, 'the answer to replace /visibility public by a caller who is not an admin').toBe(403);
+    expect((await images.show(image.id)).visibility, 'visibility after the refused patch').toBe(
+      image.record.visibility,
+    );
+  },
+);

@@ -720,3 +720,34 @@ test('the suite catches a server that shows a private metadef namespace to anoth
     await reference.close();
   }
 });
+
+// PATCH-PUBLICIZE-NON-ADMIN-403 is judged only for a suite identity shown not to be an admin, hence token mode.
+test('the suite catches a server that lets a member make an image public, and deletes that image', async () => {
+  const member = { token: 'member-token', project: 'p1', roles: ['member'] };
+  const admin = { token: 'admin-token', project: 'p2', roles: ['admin'] };
+  const reference = await startReferenceServer({ port: 0, auth: { tokens: [member, admin] } });
+  // The member's patches go through with the admin's token: the member may publicize.
+  const proxy = await startBrokenProxy(reference.url, {
+    request: (method, path, headers) =>
+      isPatch(method, path) && headers['x-auth-token'] === member.token
+        ? { ...headers, 'x-auth-token': admin.token }
+        : headers,
+  });
+  const grep = ['--grep', '@PATCH-PUBLICIZE-NON-ADMIN-403'];
+  const env = (url: string) => ({
+    GLANCE_URL: url,
+    OS_AUTH_TOKEN: member.token,
+    GLANCE_ADMIN_OS_AUTH_TOKEN: admin.token,
+  });
+  try {
+    const honest = await runSuite(env(reference.url), grep);
+    expect(verdictsOf(honest.report), honest.output).toEqual({ 'PATCH-PUBLICIZE-NON-ADMIN-403': 'pass' });
+    const broken = await runSuite(env(proxy.url), grep);
+    expect(verdictsOf(broken.report), broken.output).toEqual({ 'PATCH-PUBLICIZE-NON-ADMIN-403': 'non-strict' });
+    const left = await fetch(`${reference.url}/v2/images`, { headers: { 'x-auth-token': admin.token } });
+    expect(((await left.json()) as { images: unknown[] }).images, 'images left behind by the runs').toEqual([]);
+  } finally {
+    await proxy.close();
+    await reference.close();
+  }
+});
