@@ -884,10 +884,30 @@ export const requirements = [
     },
     needs: ['metadefs'],
     passes:
-      'as the admin identity (or the suite identity without one): POST a namespace of the run → 201 naming it; ' +
-      'POST a property, an object and a tag → 201 each, the property echoed as sent; GET the namespace → 200 with ' +
-      'its display_name, the property and the object (with its property type); GET its tags → the tag; PUT a new ' +
-      'display_name → 200 showing it; DELETE → 204, then GET → 404',
+      'as the admin identity (or the suite identity without one): POST a namespace of the run associated with ' +
+      'OS::Glance::Image (with a prefix) and a resource type no seeded namespace names → 201 naming it and echoing ' +
+      'the associations as sent; GET /v2/metadefs/resource_types → both types listed, no type listed twice; POST ' +
+      'a property, an object and a tag → 201 each, the property echoed as sent; GET the namespace → 200 with its ' +
+      'display_name, associations, the property and the object (with its property type); GET its tags → the tag; ' +
+      'PUT a new display_name → 200 showing it; DELETE → 204, then GET → 404',
+  },
+  {
+    id: 'METADEF-NAMESPACE-CONFLICTS',
+    title: "a namespace name is unique, and a protected namespace is not deleted until it's unprotected",
+    level: 'MUST',
+    source: {
+      clause:
+        'Metadata definitions API: create namespace and update namespace (error 409 Conflict), delete namespace ' +
+        '("If the namespace is protected … you must first set the protected attribute to false … before you can ' +
+        'delete it"; error 403)',
+      url: `${METADEFS_REF}#delete-namespace`,
+    },
+    needs: ['metadefs'],
+    passes:
+      'as the admin identity (or the suite identity without one), with two namespaces of the run, the second ' +
+      'protected: POST the first name again → 409; PUT the first renamed to the second name → 409, the first still ' +
+      'shown under its name; DELETE the protected one → 403, still shown; PUT it with protected false → 200, then ' +
+      'DELETE → 204',
   },
   {
     id: 'METADEF-NAMESPACE-LOOKUPS',

@@ -535,6 +535,75 @@ const cases: BrokenCase[] = [
     expected: { 'METADEF-NAMESPACE-WRITE': 'fail' },
     exitCode: 1,
   },
+  {
+    name: 'answers a metadef namespace create without the associations sent',
+    mutation: {
+      response: (x) =>
+        x.method === 'POST' && x.path === '/v2/metadefs/namespaces' && x.status === 201
+          ? {
+              body: rewriteJson(x.body, (d) => {
+                delete d.resource_type_associations;
+              }),
+            }
+          : undefined,
+    },
+    grep: '@METADEF-NAMESPACE-WRITE',
+    expected: { 'METADEF-NAMESPACE-WRITE': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'lists no resource type that only an association named',
+    mutation: {
+      response: (x) =>
+        x.method === 'GET' && x.path === '/v2/metadefs/resource_types' && x.status === 200
+          ? {
+              body: rewriteJson(x.body, (d: { resource_types: Array<{ name: string }> }) => {
+                d.resource_types = d.resource_types.filter((t) => t.name.startsWith('OS::'));
+              }),
+            }
+          : undefined,
+    },
+    grep: '@METADEF-NAMESPACE-WRITE',
+    expected: { 'METADEF-NAMESPACE-WRITE': 'fail' },
+    exitCode: 1,
+  },
+  // METADEF-NAMESPACE-CONFLICTS: each refusal answered as if the operation went through.
+  {
+    name: 'creates a second metadef namespace of a name that exists',
+    mutation: {
+      response: (x) =>
+        x.method === 'POST' && x.path === '/v2/metadefs/namespaces' && x.status === 409
+          ? { status: 201, body: x.requestBody }
+          : undefined,
+    },
+    grep: '@METADEF-NAMESPACE-CONFLICTS',
+    expected: { 'METADEF-NAMESPACE-CONFLICTS': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: "renames a metadef namespace onto another namespace's name",
+    mutation: {
+      response: (x) =>
+        x.method === 'PUT' && /^\/v2\/metadefs\/namespaces\/[^/]+$/.test(x.path) && x.status === 409
+          ? { status: 200, body: x.requestBody }
+          : undefined,
+    },
+    grep: '@METADEF-NAMESPACE-CONFLICTS',
+    expected: { 'METADEF-NAMESPACE-CONFLICTS': 'fail' },
+    exitCode: 1,
+  },
+  {
+    name: 'deletes a protected metadef namespace',
+    mutation: {
+      response: (x) =>
+        x.method === 'DELETE' && /^\/v2\/metadefs\/namespaces\/[^/]+$/.test(x.path) && x.status === 403
+          ? { status: 204, body: Buffer.alloc(0) }
+          : undefined,
+    },
+    grep: '@METADEF-NAMESPACE-CONFLICTS',
+    expected: { 'METADEF-NAMESPACE-CONFLICTS': 'fail' },
+    exitCode: 1,
+  },
   // The metadef lookups (specs/metadef-lookups.spec.ts).
   {
     name: 'shows a namespace for a resource type without the prefix on its properties',
