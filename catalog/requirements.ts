@@ -885,8 +885,8 @@ export const requirements = [
     needs: ['metadefs'],
     passes:
       'as the admin identity (or the suite identity without one): POST a namespace of the run associated with ' +
-      'OS::Glance::Image (with a prefix) and a resource type no seeded namespace names → 201 naming it and echoing ' +
-      'the associations as sent; GET /v2/metadefs/resource_types → both types listed, no type listed twice; POST ' +
+      'OS::Glance::Image (with a prefix) and OS::Nova::Flavor → 201 naming it and echoing the associations as ' +
+      'sent; GET /v2/metadefs/resource_types → both types listed, no type listed twice; POST ' +
       'a property, an object and a tag → 201 each, the property echoed as sent; GET the namespace → 200 with its ' +
       'display_name, associations, the property and the object (with its property type); GET its tags → the tag; ' +
       'PUT a new display_name → 200 showing it; DELETE → 204, then GET → 404',

@@ -12,16 +12,16 @@ const namespaceName = (runId: string, part = '') => `${runTag(runId)}-${part}${D
 const namespacePath = (name: string) => `namespaces/${encodeURIComponent(name)}`;
 
 /**
- * A resource type no seeded namespace names. Glance has no call that deletes a resource type, so the name is
- * fixed: a deployment keeps one such type, not one per run.
+ * A seeded resource type besides OS::Glance::Image: associating a name Glance does not know would create a resource
+ * type, and Glance has no call that deletes one — the run would leave it on the target for good.
  */
-const NEW_RESOURCE_TYPE = 'Conformance::Resource';
+const SECOND_RESOURCE_TYPE = 'OS::Nova::Flavor';
 
 test(...requirement('METADEF-NAMESPACE-WRITE'), async ({ adminGlance: admin, suiteConfig }) => {
   const name = namespaceName(suiteConfig.runId);
   const ns = namespacePath(name);
   const property = { name: 'conformance_property', title: 'Conformance', type: 'string', enum: ['a', 'b'] };
-  const associations = [{ name: 'OS::Glance::Image', prefix: 'conformance_' }, { name: NEW_RESOURCE_TYPE }];
+  const associations = [{ name: 'OS::Glance::Image', prefix: 'conformance_' }, { name: SECOND_RESOURCE_TYPE }];
 
   let deleted: GlanceResponse | undefined;
   const created = await admin.metadef('POST', 'namespaces', {

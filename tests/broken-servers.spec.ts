@@ -552,13 +552,13 @@ const cases: BrokenCase[] = [
     exitCode: 1,
   },
   {
-    name: 'lists no resource type that only an association named',
+    name: 'lists a resource type once more for each association that names it',
     mutation: {
       response: (x) =>
         x.method === 'GET' && x.path === '/v2/metadefs/resource_types' && x.status === 200
           ? {
               body: rewriteJson(x.body, (d: { resource_types: Array<{ name: string }> }) => {
-                d.resource_types = d.resource_types.filter((t) => t.name.startsWith('OS::'));
+                d.resource_types.push(...d.resource_types.filter((t) => t.name === 'OS::Nova::Flavor'));
               }),
             }
           : undefined,
