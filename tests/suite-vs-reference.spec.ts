@@ -7,10 +7,14 @@ import { freePort, runSuite, verdictsOf } from './support/run-suite';
 /** The suite and the reference server prove each other: every requirement that applies passes. */
 
 /**
- * Judged only where callers differ: a caller without the service role, a namespace of another project. Without
- * authentication every caller is an admin.
+ * Judged only where callers differ: a caller without the service role, a namespace of another project, a caller
+ * who is not an admin. Without authentication every caller is an admin.
  */
-const NEEDS_IDENTITIES = new Set(['LOCATIONS-API-NON-SERVICE-HTTP-ONLY', 'METADEF-PRIVATE-HIDDEN']);
+const NEEDS_IDENTITIES = new Set([
+  'LOCATIONS-API-NON-SERVICE-HTTP-ONLY',
+  'METADEF-PRIVATE-HIDDEN',
+  'PATCH-PUBLICIZE-NON-ADMIN-403',
+]);
 
 test('with show_multiple_locations on, all pass but hidden-locations and the rules of identities', async () => {
   const run = await runSuite({ REFERENCE_PORT: String(await freePort()) });
