@@ -51,6 +51,20 @@ function deactivateOnce(): Mutation {
   };
 }
 
+/** Rewrites the JSON body of the answers to `method` on `path` (exact, or matched) that have `status`. */
+function rewriteAnswer(
+  method: string,
+  path: string | RegExp,
+  status: number,
+  edit: Parameters<typeof rewriteJson>[1],
+): Mutation {
+  const onPath = (p: string) => (typeof path === 'string' ? p === path : path.test(p));
+  return {
+    response: (x) =>
+      x.method === method && onPath(x.path) && x.status === status ? { body: rewriteJson(x.body, edit) } : undefined,
+  };
+}
+
 /** A PATCH refused with `status` and a body saying `text`, answered 200 instead (the server lets it through). */
 const acceptRefusal = (text: string, status = 400): Mutation => ({
   response: (x) =>
@@ -511,48 +525,32 @@ const cases: BrokenCase[] = [
   },
   {
     name: 'shows a metadef namespace without its objects',
-    mutation: {
-      response: (x) =>
-        x.method === 'GET' && /^\/v2\/metadefs\/namespaces\/[^/?]+$/.test(x.path) && x.status === 200
-          ? {
-              body: rewriteJson(x.body, (d) => {
-                delete d.objects;
-              }),
-            }
-          : undefined,
-    },
+    mutation: rewriteAnswer('GET', /^\/v2\/metadefs\/namespaces\/[^/?]+$/, 200, (d) => {
+      delete d.objects;
+    }),
     grep: '@METADEF-NAMESPACE-WRITE',
     expected: { 'METADEF-NAMESPACE-WRITE': 'fail' },
     exitCode: 1,
   },
   {
     name: 'answers a metadef namespace create without the associations sent',
-    mutation: {
-      response: (x) =>
-        x.method === 'POST' && x.path === '/v2/metadefs/namespaces' && x.status === 201
-          ? {
-              body: rewriteJson(x.body, (d) => {
-                delete d.resource_type_associations;
-              }),
-            }
-          : undefined,
-    },
+    mutation: rewriteAnswer('POST', '/v2/metadefs/namespaces', 201, (d) => {
+      delete d.resource_type_associations;
+    }),
     grep: '@METADEF-NAMESPACE-WRITE',
     expected: { 'METADEF-NAMESPACE-WRITE': 'fail' },
     exitCode: 1,
   },
   {
     name: 'lists a resource type once more for each association that names it',
-    mutation: {
-      response: (x) =>
-        x.method === 'GET' && x.path === '/v2/metadefs/resource_types' && x.status === 200
-          ? {
-              body: rewriteJson(x.body, (d: { resource_types: Array<{ name: string }> }) => {
-                d.resource_types.push(...d.resource_types.filter((t) => t.name === 'OS::Nova::Flavor'));
-              }),
-            }
-          : undefined,
-    },
+    mutation: rewriteAnswer(
+      'GET',
+      '/v2/metadefs/resource_types',
+      200,
+      (d: { resource_types: Array<{ name: string }> }) => {
+        d.resource_types.push(...d.resource_types.filter((t) => t.name === 'OS::Nova::Flavor'));
+      },
+    ),
     grep: '@METADEF-NAMESPACE-WRITE',
     expected: { 'METADEF-NAMESPACE-WRITE': 'fail' },
     exitCode: 1,
@@ -597,18 +595,11 @@ const cases: BrokenCase[] = [
   // The metadef lookups (specs/metadef-lookups.spec.ts).
   {
     name: 'shows a namespace for a resource type without the prefix on its properties',
-    mutation: {
-      response: (x) =>
-        x.method === 'GET' && /^\/v2\/metadefs\/namespaces\/[^/?]+\?resource_type=/.test(x.path) && x.status === 200
-          ? {
-              body: rewriteJson(x.body, (d) => {
-                d.properties = Object.fromEntries(
-                  Object.entries(d.properties ?? {}).map(([name, p]) => [name.replace(/^hw_/, ''), p]),
-                );
-              }),
-            }
-          : undefined,
-    },
+    mutation: rewriteAnswer('GET', /^\/v2\/metadefs\/namespaces\/[^/?]+\?resource_type=/, 200, (d) => {
+      d.properties = Object.fromEntries(
+        Object.entries(d.properties ?? {}).map(([name, p]) => [name.replace(/^hw_/, ''), p]),
+      );
+    }),
     grep: '@METADEF-PREFIX',
     expected: { 'METADEF-PREFIX': 'fail' },
     exitCode: 1,
@@ -631,16 +622,9 @@ const cases: BrokenCase[] = [
   },
   {
     name: "lists a namespace's resource type associations without their prefixes",
-    mutation: {
-      response: (x) =>
-        x.method === 'GET' && /^\/v2\/metadefs\/namespaces\/[^/]+\/resource_types$/.test(x.path) && x.status === 200
-          ? {
-              body: rewriteJson(x.body, (d) => {
-                for (const association of d.resource_type_associations) delete association.prefix;
-              }),
-            }
-          : undefined,
-    },
+    mutation: rewriteAnswer('GET', /^\/v2\/metadefs\/namespaces\/[^/]+\/resource_types$/, 200, (d) => {
+      for (const association of d.resource_type_associations) delete association.prefix;
+    }),
     grep: '@METADEF-RESOURCE-TYPES',
     expected: { 'METADEF-RESOURCE-TYPES': 'fail' },
     exitCode: 1,
