@@ -4,10 +4,11 @@ import { parseArgs } from 'node:util';
 import { ROOT } from '../harness/paths';
 
 /**
- * `npx tsx scripts/mutation-survivors.ts [--report FILE] [--out FILE]`: docs/mutation-survivors.md from the
- * JSON report of the last `npm run mutation` — the raw score, the counts per module, and every mutant the
+ * `npx tsx scripts/mutation-survivors.ts [--report FILE] [--out FILE] [--min-score N]`: docs/mutation-survivors.md
+ * from the JSON report of the last `npm run mutation` — the raw score, the counts per module, and every mutant the
  * suite did not detect, with the reason from scripts/mutation-reasons.json where one has been judged
- * (matched by module, mutator and the original and mutated code, which survive line shifts).
+ * (matched by module, mutator and the original and mutated code, which survive line shifts). With --min-score it
+ * exits 1 when the raw score is below N % or a mutant could not be judged (an error is not a detection).
  */
 
 interface Position {
@@ -49,9 +50,12 @@ function options() {
         report: { type: 'string', default: path.join(ROOT, 'reports', 'mutation', 'mutation.json') },
         out: { type: 'string', default: path.join(ROOT, 'docs', 'mutation-survivors.md') },
         reasons: { type: 'string', default: path.join(ROOT, 'scripts', 'mutation-reasons.json') },
+        'min-score': { type: 'string' },
       },
     });
-    return values as { report: string; out: string; reasons: string };
+    const minScore = values['min-score'] === undefined ? undefined : Number(values['min-score']);
+    if (minScore !== undefined && !(minScore >= 0 && minScore <= 100)) usage('--min-score takes a percentage');
+    return { ...(values as { report: string; out: string; reasons: string }), minScore };
   } catch (e) {
     return usage((e as Error).message);
   }
@@ -84,8 +88,8 @@ const cell = (code: string, max = 70) => {
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 const percent = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(1)} %` : '–');
 
-function main(): void {
-  const { report: reportFile, out, reasons: reasonsFile } = options();
+function main(): number {
+  const { report: reportFile, out, reasons: reasonsFile, minScore } = options();
   const report = readJson<Report>(reportFile, 'the mutation report');
   const reasons = fs.existsSync(reasonsFile) ? readJson<Reason[]>(reasonsFile, 'the reasons') : [];
   const totals: Record<string, number> = Object.fromEntries(STATUSES.map((s) => [s, 0]));
@@ -149,6 +153,16 @@ ${survivors.join('\n')}
   fs.writeFileSync(out, text);
   const score = `raw mutation score ${percent(detected, valid)} (${detected} of ${valid})`;
   console.log(`${score}; ${survivors.length} undetected → ${path.relative(process.cwd(), out)}`);
+  if (minScore === undefined) return 0;
+  const below = (100 * detected) / valid < minScore;
+  if (below || errors) {
+    console.error(
+      `mutation-survivors: ${below ? `the ${score} is below ${minScore} %` : ''}` +
+        `${below && errors ? '; ' : ''}${errors ? `${errors} mutant(s) could not be judged` : ''}`,
+    );
+    return 1;
+  }
+  return 0;
 }
 
-main();
+process.exitCode = main();

@@ -68,6 +68,13 @@ test('the survivor list and the raw score come from the JSON report, reasons mat
     '| 4 | reference-server/f.ts:2:18 | StringLiteral | `"big"` | `""` | no test reaches it. *not judged yet* |',
   );
   expect(text).not.toContain('| 5 |');
+
+  const gate = (min: string) =>
+    generate(dir, ['--report', 'mutation.json', '--out', out, '--reasons', 'reasons.json', '--min-score', min]);
+  expect(gate('50').status, 'at the minimum').toBe(0);
+  const below = gate('50.1');
+  expect(below.status, 'below the minimum').toBe(1);
+  expect(below.stderr).toContain('raw mutation score 50.0 % (2 of 4) is below 50.1 %');
 });
 
 test('a missing report is one line and exit 2', () => {
