@@ -898,8 +898,9 @@ export const requirements = [
     source: {
       clause:
         'Metadata definitions API: create namespace and update namespace (error 409 Conflict), delete namespace ' +
-        '("If the namespace is protected … you must first set the protected attribute to false … before you can ' +
-        'delete it"; error 403)',
+        '("If the namespace is protected … you must first set the protected attribute to false on the namespace ' +
+        'before you will be permitted to delete it. If you try to delete a protected namespace, the call returns ' +
+        'the 403 response code.")',
       url: `${METADEFS_REF}#delete-namespace`,
     },
     needs: ['metadefs'],
