@@ -3,7 +3,7 @@
  * properties, tags, resource type associations). Writes follow Zed's default policy: admins only.
  */
 import { httpError } from '../errors';
-import { readJson, sendNoContent } from '../http';
+import { origin, readJson, sendNoContent } from '../http';
 import { associationView, objectView, propertyView, tagView, type JsonObject, type NamespaceRecord } from '../metadefs';
 import { policyRefusal } from '../policy';
 import { documentValidator } from '../validation';
@@ -85,7 +85,9 @@ export async function createNamespace(exchange: Exchange): Promise<void> {
   for (const association of associations) exchange.state.metadefs.noteResourceType(association.name);
   // The create answer echoes the associations as sent, without timestamps.
   const summary = exchange.state.metadefs.summary(namespace, fields.resource_type_associations ?? []);
-  send(exchange, { ...summary, ...links(namespace) }, 201);
+  // Glance names the new namespace in Location, as it does a new image.
+  const location = `${origin(exchange.req)}/v2/metadefs/namespaces/${namespace.namespace}`;
+  send(exchange, { ...summary, ...links(namespace) }, 201, { Location: location });
 }
 
 /** PUT: the namespace as sent (a new name renames it); the answer leaves the associations out, as Glance. */

@@ -8,8 +8,8 @@ import { associationView, objectView, propertyView, tagView, type JsonObject, ty
 import type { Exchange } from './exchange';
 
 /** Metadef documents are sent as raw UTF-8, like Glance's metadef serializer. */
-export function send(exchange: Exchange, document: unknown, status = 200): void {
-  sendJson(exchange.res, status, document, {}, false);
+export function send(exchange: Exchange, document: unknown, status = 200, headers: Record<string, string> = {}): void {
+  sendJson(exchange.res, status, document, headers, false);
 }
 
 export const namespaceOf = (exchange: Exchange): NamespaceRecord =>
