@@ -47,9 +47,9 @@ export interface MutationPlan {
  * Keystone has them (launcher/keystone.ts): the service identity in the member's project, the admin in another.
  */
 export const IDENTITIES = {
-  member: { token: 'mutation-member', project: 'conformance-a', roles: ['member'] },
-  admin: { token: 'mutation-admin', project: 'conformance-b', roles: ['admin'] },
-  service: { token: 'mutation-service', project: 'conformance-a', roles: ['member', 'service'] },
+  member: { token: 'fake-token-of-the-member', project: 'conformance-a', roles: ['member'] },
+  admin: { token: 'fake-token-of-the-admin', project: 'conformance-b', roles: ['admin'] },
+  service: { token: 'fake-token-of-the-service', project: 'conformance-a', roles: ['member', 'service'] },
 };
 
 /** The reference server's options for a plan (port 0: the kernel's choice). */
