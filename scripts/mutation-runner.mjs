@@ -16,8 +16,7 @@
  * has met every test that reaches it. A round packs (mutant, test) pairs into projects, each test at
  * most once per project, and a worker switches the mutant between tests. A failure counts only if the
  * worker saw the mutant's code run during that test; otherwise (state left behind by another mutant)
- * that test is run again with the mutant alone in a worker, as is a test that timed out beside others;
- * then the mutant's other tests go back to shared workers.
+ * the mutant is judged again alone, as is one whose test timed out beside others.
  * Mutants in module-level code (static coverage) get a project of their own, on before the modules load,
  * with the tests that reach any code of their module.
  */
@@ -264,8 +263,6 @@ class PlaywrightBatchRunner {
     /** Test → how often it ran with a mutant on, and how often it detected one (to order later rounds). */
     const runs = new Map();
     const detections = new Map();
-    /** Mutants to judge alone in the next round, on the one test that failed beside others. @type {Set<string>} */
-    const isolate = new Set();
     for (let round = 0; ; round++) {
       const undecided = [...candidates].filter(([m, c]) => !verdicts.has(m) && (done.get(m) ?? 0) < c.tests.length);
       if (!undecided.length) break;
@@ -278,18 +275,13 @@ class PlaywrightBatchRunner {
       const load = new Map();
       for (const [mutant, { tests, isolated }] of undecided) {
         const from = done.get(mutant) ?? 0;
-        if (isolated) {
-          // Alone, only the test it failed beside others (its next one): a worker of its own per test is dear.
-          chosen.set(mutant, tests.slice(from, from + 1));
-          continue;
-        }
         if (round) tests.splice(from, Infinity, ...tests.slice(from).sort((a, b) => rate(b) - rate(a)));
         // The best-ranked tests that do not need yet another project, then the least-run ones.
         const untried = tests.slice(from);
-        const fits = untried.filter((t) => (load.get(t) ?? 0) < PROJECTS_PER_ROUND);
+        const fits = isolated ? untried : untried.filter((t) => (load.get(t) ?? 0) < PROJECTS_PER_ROUND);
         const rest = untried.filter((t) => !fits.includes(t)).sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0));
         const picked = [...fits, ...rest].slice(0, take);
-        for (const t of picked) load.set(t, (load.get(t) ?? 0) + 1);
+        if (!isolated) for (const t of picked) load.set(t, (load.get(t) ?? 0) + 1);
         tests.splice(from, Infinity, ...picked, ...untried.filter((t) => !picked.includes(t)));
         chosen.set(mutant, picked);
       }
@@ -336,13 +328,12 @@ class PlaywrightBatchRunner {
           const notItsOwn = !candidate?.reload && !hit.get(r.mutant)?.has(r.key);
           // A timeout in a shared worker may be the load of the tests beside it: confirmed alone before it counts.
           if (candidate && !candidate.isolated && (notItsOwn || r.status === 'timedOut')) {
-            // Its code never ran in that test (something else failed it), or it timed out: that test is its next
-            // one, judged alone; the tests of this round run again after it.
-            const from = done.get(r.mutant) ?? 0;
-            const rest = candidate.tests.slice(from).filter((t) => t !== test);
-            candidates.set(r.mutant, { ...candidate, tests: [...candidate.tests.slice(0, from), test, ...rest] });
-            isolate.add(r.mutant);
-            ran.set(r.mutant, from);
+            // Its code never ran in that test (something else failed it), or it timed out. Judge it again, alone,
+            // starting with that test.
+            const tests = [test, ...candidate.tests.filter((t) => t !== test)];
+            candidates.set(r.mutant, { ...candidate, tests, isolated: true });
+            done.set(r.mutant, 0);
+            ran.set(r.mutant, 0);
             chosen.delete(r.mutant);
             continue;
           }
@@ -360,12 +351,6 @@ class PlaywrightBatchRunner {
         }
       }
       for (const [mutant, tests] of chosen) done.set(mutant, (done.get(mutant) ?? 0) + tests.length);
-      // Judged alone on one test, and not detected by it: back to shared workers for the others.
-      for (const [mutant, candidate] of candidates) {
-        if (isolate.has(mutant) !== candidate.isolated)
-          candidates.set(mutant, { ...candidate, isolated: isolate.has(mutant) });
-      }
-      isolate.clear();
       this.logger.info(
         `round ${round + 1}: ${undecided.length} mutants undecided, ${[...chosen.values()].flat().length} tests, ` +
           `${Math.round((Date.now() - started) / 1000)} s; ${verdicts.size} detected so far`,
