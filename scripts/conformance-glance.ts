@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLI, ROOT } from '../harness/paths';
+import { CLI, ROOT, tsEntry } from '../harness/paths';
 import { defaultStateDir, isRelease, RELEASES, startGlance, stopGlance, type GlanceInstance } from '../launcher/glance';
 import { cloudName } from '../launcher/identities';
 import { freePort, LaunchError } from '../launcher/supervisor';
@@ -119,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
         });
       }
     }
-    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...rest], {
+    const run = spawnSync(process.execPath, tsEntry(CLI, ...rest), {
       cwd: ROOT,
       stdio: 'inherit',
       env: suiteEnv,

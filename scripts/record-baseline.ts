@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT } from '../harness/paths';
+import { ROOT, tsEntry } from '../harness/paths';
 import { isRelease, RELEASES, type Release } from '../launcher/glance';
 import type { Expectations } from '../reporting/expectations';
 import type { ConformanceReport } from '../reporting/model';
@@ -107,7 +107,7 @@ async function measure(release: Release, flavour: string): Promise<string> {
   // A state dir per job: two flavours of one release run at the same time without restarting each other.
   const state = path.join(ROOT, '.state', `baseline-${release}${flavour}`);
   const script = path.join(ROOT, 'scripts', 'conformance-glance.ts');
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), script, ...args, '--state', state], {
+  const child = spawn(process.execPath, tsEntry(script, ...args, '--state', state), {
     cwd: ROOT,
     env: { ...process.env, CONFORMANCE_REPORT_DIR: dir, CONFORMANCE_OUTPUT_DIR: path.join(dir, 'test-results') },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -13,6 +13,7 @@ import {
 } from '../bench/foreign-load';
 import { overLoadLimit } from '../bench/report';
 import type { BenchResult } from '../bench/run';
+import { tsEntry } from '../harness/paths';
 
 /**
  * Smoke run of every bench code path (`npm run bench -- --quick`: 1 and 4 MiB images, short load runs,
@@ -20,7 +21,7 @@ import type { BenchResult } from '../bench/run';
  */
 const root = path.resolve(__dirname, '..');
 const bench = (args: string[]) =>
-  spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(root, 'scripts', 'bench.ts'), ...args], {
+  spawnSync(process.execPath, tsEntry(path.join(root, 'scripts', 'bench.ts'), ...args), {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,

@@ -13,7 +13,7 @@ import {
   stopDaemon,
 } from '../launcher/supervisor';
 import YAML from 'yaml';
-import { ROOT } from '../harness/paths';
+import { ROOT, tsEntry } from '../harness/paths';
 import { splitArgs } from '../scripts/conformance-glance';
 import { cloudsYamlPath, openrcPath, readOpenrc, writeClientFiles } from '../launcher/identities';
 import { formatIni, mergeIni, parseIni } from '../launcher/ini';
@@ -185,7 +185,7 @@ test('conformance:glance takes its own options and passes the rest to the suite 
 
 test('bad launcher and conformance:glance options: one line, exit 2, nothing started', () => {
   const run = (script: string, args: string[]) =>
-    spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, script), ...args], { encoding: 'utf8' });
+    spawnSync(process.execPath, tsEntry(path.join(ROOT, script), ...args), { encoding: 'utf8' });
   for (const [script, args, line] of [
     ['launcher/cli.ts', ['start', '--release', '26.0'], 'launcher: --release must be one of 25.1, 2025.1, got 26.0'],
     ['launcher/cli.ts', ['start', '--policy', 'strict'], 'launcher: --policy strict needs --keystone'],

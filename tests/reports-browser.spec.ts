@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { launchChromium } from './support/chromium';
 import { brokenRun, referenceRun, type ReportRun } from './support/report-runs';
-import { CLI } from '../harness/paths';
+import { CLI, tsEntry } from '../harness/paths';
 import { ROOT } from './support/run-suite';
 
 /**
@@ -30,8 +30,7 @@ test.beforeAll(async () => {
   matrixFile = path.join(broken.dir, 'matrix.html');
   const r = spawnSync(
     process.execPath,
-    [
-      require.resolve('tsx/cli'),
+    tsEntry(
       CLI,
       'report',
       'matrix',
@@ -39,7 +38,7 @@ test.beforeAll(async () => {
       `broken=${path.join(broken.dir, 'conformance.json')}`,
       '--out',
       matrixFile,
-    ],
+    ),
     { cwd: ROOT, encoding: 'utf8' },
   );
   expect(r.status, r.stdout + r.stderr).toBe(0);

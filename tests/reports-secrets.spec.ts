@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { REDACTED } from '../harness/evidence';
 import { brokenRun, filesUnder } from './support/report-runs';
-import { CLI } from '../harness/paths';
+import { CLI, tsEntry } from '../harness/paths';
 import { ROOT } from './support/run-suite';
 
 /**
@@ -61,7 +61,7 @@ test('no token reaches any report, attachment or output file', async () => {
 
   // The report commands write their pages next to the run's files.
   const tsx = (script: string, args: string[]) =>
-    spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', script), ...args], {
+    spawnSync(process.execPath, tsEntry(path.join(ROOT, 'scripts', script), ...args), {
       cwd: ROOT,
       encoding: 'utf8',
     });
@@ -78,7 +78,7 @@ test('no token reaches any report, attachment or output file', async () => {
     '--out',
     path.join(run.dir, 'matrix.html'),
   ];
-  const matrix = spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...matrixArgs], {
+  const matrix = spawnSync(process.execPath, tsEntry(CLI, ...matrixArgs), {
     cwd: ROOT,
     encoding: 'utf8',
   });

@@ -8,7 +8,7 @@ import { parseReason } from '../reporting/reasons';
 import { renderMatrixHtml } from '../reporting/matrix';
 import { brokenRun, filesUnder, referenceRun, runDir, schemaErrors, type ReportRun } from './support/report-runs';
 import { ROOT } from './support/run-suite';
-import { CLI } from '../harness/paths';
+import { CLI, tsEntry } from '../harness/paths';
 
 /**
  * The reports of one conformance run: conformance.json (against its JSON Schema), conformance.html,
@@ -26,11 +26,10 @@ test.beforeAll(async () => {
   [reference, broken] = await Promise.all([referenceRun('reference'), brokenRun('broken')]);
 });
 
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, [require.resolve('tsx/cli'), CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+const cli = (args: string[]) => spawnSync(process.execPath, tsEntry(CLI, ...args), { cwd: ROOT, encoding: 'utf8' });
 
 const tsx = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', script), ...args], {
+  spawnSync(process.execPath, tsEntry(path.join(ROOT, 'scripts', script), ...args), {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...env },

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT, STATE_DIR } from '../harness/paths';
+import { ROOT, STATE_DIR, tsEntry } from '../harness/paths';
 import { parseTempestOutput, type TempestRun } from '../scripts/tempest';
 
 /**
@@ -36,8 +36,8 @@ test('the output parser reads tests, class fixtures and skip reasons', () => {
 test('Tempest image v2: the reference server passes what Glance 25.1 passes, test by test', async () => {
   test.setTimeout(900_000);
   const run = promisify(execFile)(
-    'npx',
-    ['tsx', path.join(ROOT, 'scripts', 'tempest.ts'), '--out', OUT, '--state', path.join(STATE_DIR, 'tempest')],
+    process.execPath,
+    tsEntry(path.join(ROOT, 'scripts', 'tempest.ts'), '--out', OUT, '--state', path.join(STATE_DIR, 'tempest')),
     { cwd: ROOT, timeout: 840_000, maxBuffer: 16 * 1024 * 1024 },
   );
   const { stdout } = await run;

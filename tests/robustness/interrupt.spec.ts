@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startReferenceServer, type ReferenceServer } from '../../reference-server';
 import { ROOT, runSuite, verdictsOf } from '../support/run-suite';
-import { CLI } from '../../harness/paths';
+import { CLI, tsEntry } from '../../harness/paths';
 
 /**
  * Suite-side reliability against a target of its own (GLANCE_URL → a reference server started here):
@@ -65,7 +65,7 @@ for (const how of ['Ctrl-C (SIGINT to the whole process group)', 'SIGINT to the 
     });
     let child: ChildProcess | undefined;
     try {
-      child = spawn(process.execPath, [require.resolve('tsx/cli'), CLI], {
+      child = spawn(process.execPath, tsEntry(CLI), {
         cwd: ROOT,
         env,
         detached: true,
@@ -94,7 +94,7 @@ for (const how of ['Ctrl-C (SIGINT to the whole process group)', 'SIGINT to the 
 
       const left = (await imagesOn(server)).length;
       test.info().annotations.push({ type: 'left before cleanup', description: String(left) });
-      const cleanup = spawn(process.execPath, [require.resolve('tsx/cli'), CLI, 'cleanup'], {
+      const cleanup = spawn(process.execPath, tsEntry(CLI, 'cleanup'), {
         cwd: ROOT,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@ import type { ConformanceReport } from '../../reporting/model';
 
 export { ROOT } from '../../harness/paths';
 export { freePort } from '../../launcher/supervisor';
-import { CLI, ROOT } from '../../harness/paths';
+import { CLI, ROOT, tsEntry } from '../../harness/paths';
 
 export interface SuiteRun {
   exitCode: number;
@@ -27,7 +27,7 @@ async function run(entry: string, args: string[], env: Record<string, string>, d
   // The caller's own deployment variables must not leak into a run that names its target itself.
   const clean: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(clean)) if (/^(OS_|GLANCE_|REFERENCE_|CONFORMANCE_)/.test(key)) delete clean[key];
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), entry, ...args], {
+  const child = spawn(process.execPath, tsEntry(entry, ...args), {
     cwd: ROOT,
     env: {
       ...clean,

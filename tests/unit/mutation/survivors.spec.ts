@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ROOT } from '../../../harness/paths';
+import { ROOT, tsEntry } from '../../../harness/paths';
 
 const SCRIPT = path.join(ROOT, 'scripts', 'mutation-survivors.ts');
 const source = 'export function f(a: number) {\n  return a > 1 ? "big" : "small";\n}\n';
@@ -13,7 +13,7 @@ const at = (line: number, column: number, endColumn: number) => ({
 });
 
 function generate(dir: string, args: string[] = []) {
-  return spawnSync(process.execPath, [require.resolve('tsx/cli'), SCRIPT, ...args], { cwd: dir, encoding: 'utf8' });
+  return spawnSync(process.execPath, tsEntry(SCRIPT, ...args), { cwd: dir, encoding: 'utf8' });
 }
 
 test('the survivor list and the raw score come from the JSON report, reasons matched by code', () => {
