@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { TargetUnusable } from './errors';
 
 /**
@@ -67,8 +66,11 @@ type Entry = Record<string, unknown>;
 function readClouds(file: string): Record<string, Entry> {
   let doc: { clouds?: Record<string, Entry> } | undefined;
   try {
-    // JSON is YAML: one parser reads clouds.yaml, clouds.yml and clouds.json.
-    doc = parseYaml(fs.readFileSync(file, 'utf8'));
+    // JSON is YAML: one parser reads clouds.yaml, clouds.yml and clouds.json. Loaded only when there is such a file:
+    // every Playwright worker loads this module, and a new one starts after each failed test.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parse } = require('yaml') as typeof import('yaml');
+    doc = parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new TargetUnusable(`${file} cannot be read: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -101,6 +101,12 @@ export interface HttpRequest {
   judged?: boolean;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
+  /**
+   * A body that pauses this long, or 20 times as long as the headers took if that is longer (a slow or distant
+   * target), broke off: a server that promised more bytes than it sent is not waited for the whole bodyTimeoutMs,
+   * which stays the limit.
+   */
+  bodyStallMs?: number;
   signal?: AbortSignal;
 }
 
@@ -181,6 +187,32 @@ export function describeNetworkError(e: unknown): string {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A response body, failing once no byte came for `stallMs` (when given). */
+function readBody(body: Dispatcher.ResponseData['body'], stallMs: number | undefined): Promise<ArrayBuffer | Buffer> {
+  if (stallMs === undefined) return body.arrayBuffer();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => body.destroy(new Error(`no byte of the body for ${stallMs} ms`)), stallMs);
+    };
+    arm();
+    body.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      arm();
+    });
+    body.once('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    body.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
 
 export class HttpLayer {
   private readonly direct: Agent;
@@ -268,6 +300,7 @@ export class HttpLayer {
 
   private async once(req: HttpRequest): Promise<HttpAnswer> {
     const url = new URL(req.url);
+    const sent = Date.now();
     const res = await request(url, {
       method: req.method as Dispatcher.HttpMethod,
       headers: req.headers,
@@ -280,7 +313,11 @@ export class HttpLayer {
     // A body that stalls or breaks after the status line is the target's answer, not a lost one:
     // the status and headers stand, with no body.
     let bodyFailure: string | undefined;
-    const body = await res.body.arrayBuffer().then(Buffer.from, (e: unknown) => {
+    const stallMs =
+      req.bodyStallMs === undefined
+        ? undefined
+        : Math.min(req.bodyTimeoutMs ?? 30_000, Math.max(req.bodyStallMs, 20 * (Date.now() - sent)));
+    const body = await readBody(res.body, stallMs).then(Buffer.from, (e: unknown) => {
       bodyFailure = `the body broke off after the headers: ${describeNetworkError(e)}`;
       return Buffer.alloc(0);
     });

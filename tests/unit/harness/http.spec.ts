@@ -120,6 +120,44 @@ test.describe('retries', () => {
   });
 });
 
+test.describe('bodies', () => {
+  let server: http.Server;
+  let base: string;
+  /** /short promises 10 bytes, sends 5 and waits; /slow sends 5 bytes now and 5 after 400 ms. */
+  test.beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      res.writeHead(206, { 'Content-Length': '10' });
+      res.write('01234');
+      if (req.url === '/slow') setTimeout(() => res.end('56789'), 400);
+    });
+    base = await listen(server);
+  });
+  test.afterAll(() => close(server));
+
+  test('a body that stops short of its Content-Length is a body failure once it paused bodyStallMs', async () => {
+    const started = Date.now();
+    const answer = await new HttpLayer(settings({})).request({
+      method: 'GET',
+      url: `${base}/short`,
+      bodyTimeoutMs: 10_000,
+      bodyStallMs: 300,
+    });
+    expect(answer.status).toBe(206);
+    expect(answer.bodyFailure).toMatch(/^the body broke off after the headers: no byte of the body for \d+ ms/);
+    expect(Date.now() - started, 'waited the stall, not the body timeout').toBeLessThan(5_000);
+  });
+
+  test('a pause shorter than bodyStallMs is no failure: every byte arrives', async () => {
+    const answer = await new HttpLayer(settings({})).request({
+      method: 'GET',
+      url: `${base}/slow`,
+      bodyStallMs: 1_500,
+    });
+    expect(answer.bodyFailure).toBeUndefined();
+    expect(answer.body.toString()).toBe('0123456789');
+  });
+});
+
 test.describe('TLS', () => {
   let pki: Pki;
   let server: https.Server;
