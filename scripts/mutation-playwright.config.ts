@@ -38,6 +38,9 @@ export default defineConfig({
     const keys = project.tests ?? Object.keys(project.assign ?? {});
     return {
       name: project.name,
+      // A project's files one after another in one worker: a worker costs more to start than a project's tests in a
+      // file, and the run's parallelism is projects side by side.
+      workers: 1,
       metadata: { mutant: project.mutant, assign: project.assign },
       grep: project.mutant || project.assign ? grepOf(keys) : undefined,
     };

@@ -45,9 +45,9 @@ const MODES = [
   { name: 'identities', showMultipleLocations: true, identities: true },
 ];
 const WORKERS = Number(process.env.MUTATION_WORKERS || 2);
-// The slowest test takes under a second against the reference server: a mutant that leaves a request unanswered
-// costs a timeout in a shared worker and another alone.
-const TEST_TIMEOUT_MS = Number(process.env.MUTATION_TEST_TIMEOUT_MS || 5_000);
+// The slowest test takes under 0.3 s against the reference server: a mutant that leaves a request unanswered
+// costs a timeout in a shared worker and another alone, and a slow neighbour's false timeout is confirmed alone.
+const TEST_TIMEOUT_MS = Number(process.env.MUTATION_TEST_TIMEOUT_MS || 2_500);
 
 /** @returns {Promise<number>} */
 function freePort() {
@@ -267,6 +267,10 @@ class PlaywrightBatchRunner {
       const undecided = [...candidates].filter(([m, c]) => !verdicts.has(m) && (done.get(m) ?? 0) < c.tests.length);
       if (!undecided.length) break;
       const started = Date.now();
+      /** Status → how many tests ended so, and their time in workers: where a round's time goes. */
+      const spent = new Map();
+      /** Playwright projects of the round, each with workers of its own. */
+      let projectCount = 0;
       const take = ROUNDS[Math.min(round, ROUNDS.length - 1)];
       /** @type {Map<string, string[]>} Mutant → tests of this round */
       const chosen = new Map();
@@ -307,6 +311,7 @@ class PlaywrightBatchRunner {
           }
         }
         if (!projects.length) continue;
+        projectCount += projects.length;
         const baseline = this.baseline[mode.name];
         const { results, hit, dir } = await runPlaywright({
           showMultipleLocations: mode.showMultipleLocations,
@@ -318,6 +323,8 @@ class PlaywrightBatchRunner {
         });
         fs.rmSync(dir, { recursive: true, force: true });
         for (const r of results) {
+          const [count, ms] = spent.get(r.status) ?? [0, 0];
+          spent.set(r.status, [count + 1, ms + (r.durationMs ?? 0)]);
           if (r.mutant) ran.set(r.mutant, (ran.get(r.mutant) ?? 0) + 1);
           const test = `${mode.name}: ${r.key}`;
           runs.set(test, (runs.get(test) ?? 0) + 1);
@@ -353,7 +360,9 @@ class PlaywrightBatchRunner {
       for (const [mutant, tests] of chosen) done.set(mutant, (done.get(mutant) ?? 0) + tests.length);
       this.logger.info(
         `round ${round + 1}: ${undecided.length} mutants undecided, ${[...chosen.values()].flat().length} tests, ` +
-          `${Math.round((Date.now() - started) / 1000)} s; ${verdicts.size} detected so far`,
+          `${Math.round((Date.now() - started) / 1000)} s; ${verdicts.size} detected so far; ` +
+          `${projectCount} projects; in workers: ` +
+          [...spent].map(([status, [count, ms]]) => `${count} ${status} ${Math.round(ms / 1000)} s`).join(', '),
       );
     }
     for (const [mutant, { tests }] of candidates) {
