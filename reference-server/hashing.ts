@@ -1,10 +1,10 @@
 /**
  * md5 and sha512 of an upload, each computed exactly once, on two threads: md5 (the slower, ~1.7 s of CPU per GiB
  * here) on a worker thread (one per process), sha512 (~1.2 s per GiB) on the request's thread beside receiving and
- * storing (~0.3 s per GiB). On two cores that gives each digest a core: an upload is bounded by md5 alone instead of
- * md5 + sha512 one after the other. Both digests on the worker capped an upload at 76-85 % of the sequential
- * md5 + sha512 speed; a worker per digest put four busy threads (request, two workers, client) on two cores, and
- * every worker is ~10 MiB of RSS.
+ * storing (~0.3 s per GiB). On two cores that gives each digest a core: uploads of 1 GiB ran at 408-435 MiB/s against
+ * a sequential md5 + sha512 limit of 419 MiB/s, where both digests on the worker gave 362-370 MiB/s (one server,
+ * memory a deleted image freed). A worker per digest put four busy threads (request, two workers, client) on two
+ * cores, and every worker is ~10 MiB of RSS.
  *
  * The worker cannot see the HTTP parser's chunks (they are not shared memory), so each chunk is also copied into
  * a 4 MiB shared ring it reads. The ring is reused, so it costs a memcpy in cache, not fresh pages: the stored
