@@ -13,6 +13,8 @@ const USERS: Record<string, { project: string; roles: string[] }> = {
   'token-admin': { project: 'proj-admin', roles: ['admin'] },
 };
 const SERVICE_TOKEN = 'service-token';
+/** The service login's password as the stub Keystone expects it: a fake that reads as one. */
+const SERVICE_PASSWORD = 'fake-password-of-the-service';
 
 let keystone: Server;
 let keystoneUrl: string;
@@ -37,7 +39,7 @@ test.beforeAll(async () => {
           auth: { identity: { password: { user: { password: string } } } };
         };
         serviceLogins += 1;
-        if (body.auth.identity.password.user.password !== 'service-secret') return res.writeHead(401).end();
+        if (body.auth.identity.password.user.password !== SERVICE_PASSWORD) return res.writeHead(401).end();
         return res.writeHead(201, { 'X-Subject-Token': SERVICE_TOKEN, 'Content-Type': 'application/json' }).end('{}');
       }
       if (req.headers['x-auth-token'] !== SERVICE_TOKEN) return res.writeHead(401).end();
@@ -61,7 +63,7 @@ test.beforeAll(async () => {
       keystone: {
         authUrl: `${keystoneUrl}/v3`,
         username: 'glance',
-        password: 'service-secret',
+        password: SERVICE_PASSWORD,
         projectName: 'service',
       },
     },
