@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { ROOT } from '../harness/paths';
+import { ROOT, tsEntry } from '../harness/paths';
 import { startGlance as launchGlance, stopGlance, type Release } from '../launcher/glance';
 import { parseStat, TICKS } from './foreign-load';
 export { ROOT };
@@ -100,7 +100,7 @@ export interface ReferenceProcess {
 export async function startReferenceProcess(): Promise<ReferenceProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--require', 'tsx/cjs', path.join(ROOT, 'reference-server', 'cli.ts'), '--port', '0'],
+    tsEntry(path.join(ROOT, 'reference-server', 'cli.ts'), '--port', '0'),
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],

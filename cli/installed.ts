@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../harness/paths';
+import { ROOT, tsEntry } from '../harness/paths';
 
 /**
  * Playwright compiles TypeScript only outside node_modules: in an installed package it would load the
@@ -26,14 +26,10 @@ export async function runFromCopy(argv: string[]): Promise<number> {
     const env = fs.existsSync(nested)
       ? { ...process.env, NODE_PATH: [nested, process.env.NODE_PATH].filter(Boolean).join(path.delimiter) }
       : process.env;
-    const child = spawn(
-      process.execPath,
-      ['--require', require.resolve('tsx/cjs'), path.join(copy, 'cli', 'main.ts'), ...argv],
-      {
-        stdio: 'inherit',
-        env,
-      },
-    );
+    const child = spawn(process.execPath, tsEntry(path.join(copy, 'cli', 'main.ts'), ...argv), {
+      stdio: 'inherit',
+      env,
+    });
     // The child gets Ctrl-C with the rest of the process group; a signal to this process alone is passed on.
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on('SIGINT', forward);

@@ -189,8 +189,8 @@ export function describeNetworkError(e: unknown): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A response body, failing once no byte came for `stallMs` (when given). */
-function readBody(body: Dispatcher.ResponseData['body'], stallMs: number | undefined): Promise<ArrayBuffer | Buffer> {
-  if (stallMs === undefined) return body.arrayBuffer();
+function readBody(body: Dispatcher.ResponseData['body'], stallMs: number | undefined): Promise<Buffer> {
+  if (stallMs === undefined) return body.arrayBuffer().then(Buffer.from);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
@@ -317,7 +317,7 @@ export class HttpLayer {
       req.bodyStallMs === undefined
         ? undefined
         : Math.min(req.bodyTimeoutMs ?? 30_000, Math.max(req.bodyStallMs, 20 * (Date.now() - sent)));
-    const body = await readBody(res.body, stallMs).then(Buffer.from, (e: unknown) => {
+    const body = await readBody(res.body, stallMs).catch((e: unknown) => {
       bodyFailure = `the body broke off after the headers: ${describeNetworkError(e)}`;
       return Buffer.alloc(0);
     });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,19 +12,13 @@ import {
 } from '../bench/foreign-load';
 import { overLoadLimit } from '../bench/report';
 import type { BenchResult } from '../bench/run';
-import { tsEntry } from '../harness/paths';
+import { runScript } from './support/run-suite';
 
 /**
  * Smoke run of every bench code path (`npm run bench -- --quick`: 1 and 4 MiB images, short load runs,
  * reference server only). Checks that it completes and what it writes; never how fast anything was.
  */
-const root = path.resolve(__dirname, '..');
-const bench = (args: string[]) =>
-  spawnSync(process.execPath, tsEntry(path.join(root, 'scripts', 'bench.ts'), ...args), {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+const bench = (args: string[]) => runScript('bench.ts', args, { timeout: 60_000 });
 
 test('bench: bad options get one line and exit 2', () => {
   for (const args of [['--wait-load', 'soon'], ['--frobnicate'], ['--from', '/nonexistent/bench.json']]) {

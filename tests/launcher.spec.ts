@@ -13,7 +13,8 @@ import {
   stopDaemon,
 } from '../launcher/supervisor';
 import YAML from 'yaml';
-import { ROOT, tsEntry } from '../harness/paths';
+import { ROOT } from '../harness/paths';
+import { runEntry } from './support/run-suite';
 import { splitArgs } from '../scripts/conformance-glance';
 import { cloudsYamlPath, openrcPath, readOpenrc, writeClientFiles } from '../launcher/identities';
 import { formatIni, mergeIni, parseIni } from '../launcher/ini';
@@ -184,8 +185,7 @@ test('conformance:glance takes its own options and passes the rest to the suite 
 });
 
 test('bad launcher and conformance:glance options: one line, exit 2, nothing started', () => {
-  const run = (script: string, args: string[]) =>
-    spawnSync(process.execPath, tsEntry(path.join(ROOT, script), ...args), { encoding: 'utf8' });
+  const run = (script: string, args: string[]) => runEntry(path.join(ROOT, script), args);
   for (const [script, args, line] of [
     ['launcher/cli.ts', ['start', '--release', '26.0'], 'launcher: --release must be one of 25.1, 2025.1, got 26.0'],
     ['launcher/cli.ts', ['start', '--policy', 'strict'], 'launcher: --policy strict needs --keystone'],

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { launchChromium } from './support/chromium';
 import { brokenRun, referenceRun, type ReportRun } from './support/report-runs';
-import { CLI, tsEntry } from '../harness/paths';
-import { ROOT } from './support/run-suite';
+import { CLI } from '../harness/paths';
+import { runEntry } from './support/run-suite';
 
 /**
  * The report pages in a real browser (Debian's Chromium), looked at the way a person would: the
@@ -28,19 +27,14 @@ test.beforeAll(async () => {
     launchChromium(),
   ]);
   matrixFile = path.join(broken.dir, 'matrix.html');
-  const r = spawnSync(
-    process.execPath,
-    tsEntry(
-      CLI,
-      'report',
-      'matrix',
-      `reference=${path.join(reference.dir, 'conformance.json')}`,
-      `broken=${path.join(broken.dir, 'conformance.json')}`,
-      '--out',
-      matrixFile,
-    ),
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  const r = runEntry(CLI, [
+    'report',
+    'matrix',
+    `reference=${path.join(reference.dir, 'conformance.json')}`,
+    `broken=${path.join(broken.dir, 'conformance.json')}`,
+    '--out',
+    matrixFile,
+  ]);
   expect(r.status, r.stdout + r.stderr).toBe(0);
 });
 

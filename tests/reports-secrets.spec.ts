@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { REDACTED } from '../harness/evidence';
 import { brokenRun, filesUnder } from './support/report-runs';
-import { CLI, tsEntry } from '../harness/paths';
-import { ROOT } from './support/run-suite';
+import { CLI } from '../harness/paths';
+import { ROOT, runEntry, runScript } from './support/run-suite';
 
 /**
  * Tokens never reach a report, an attachment or an output file. The suite runs with a known token
@@ -60,12 +59,7 @@ test('no token reaches any report, attachment or output file', async () => {
   expect(evidence.every((x) => x.request.headers['X-Auth-Token'] === REDACTED)).toBe(true);
 
   // The report commands write their pages next to the run's files.
-  const tsx = (script: string, args: string[]) =>
-    spawnSync(process.execPath, tsEntry(path.join(ROOT, 'scripts', script), ...args), {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-  const allure = tsx('report-allure.ts', [
+  const allure = runScript('report-allure.ts', [
     path.join(run.dir, 'allure-results'),
     '--out',
     path.join(run.dir, 'allure-report'),
@@ -78,10 +72,7 @@ test('no token reaches any report, attachment or output file', async () => {
     '--out',
     path.join(run.dir, 'matrix.html'),
   ];
-  const matrix = spawnSync(process.execPath, tsEntry(CLI, ...matrixArgs), {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const matrix = runEntry(CLI, matrixArgs);
   expect(matrix.status, matrix.stderr).toBe(0);
 
   const files = [

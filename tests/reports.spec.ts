@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -7,8 +6,8 @@ import { splitEvidence, type ConformanceReport } from '../reporting/model';
 import { parseReason } from '../reporting/reasons';
 import { renderMatrixHtml } from '../reporting/matrix';
 import { brokenRun, filesUnder, referenceRun, runDir, schemaErrors, type ReportRun } from './support/report-runs';
-import { ROOT } from './support/run-suite';
-import { CLI, tsEntry } from '../harness/paths';
+import { runEntry, runScript } from './support/run-suite';
+import { CLI } from '../harness/paths';
 
 /**
  * The reports of one conformance run: conformance.json (against its JSON Schema), conformance.html,
@@ -25,15 +24,6 @@ test.beforeAll(async () => {
   test.setTimeout(400_000);
   [reference, broken] = await Promise.all([referenceRun('reference'), brokenRun('broken')]);
 });
-
-const cli = (args: string[]) => spawnSync(process.execPath, tsEntry(CLI, ...args), { cwd: ROOT, encoding: 'utf8' });
-
-const tsx = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, tsEntry(path.join(ROOT, 'scripts', script), ...args), {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
 
 test('every conformance.json validates against reporting/conformance.schema.json', () => {
   expect(reference.report, reference.output).toBeDefined();
@@ -113,7 +103,7 @@ test('one run writes conformance.json and .html, JUnit XML, the Playwright HTML 
 test('npm run report:allure renders the Allure results with Allure 3, without its analytics tag', () => {
   const started = Date.now();
   const out = path.join(broken.dir, 'allure-report');
-  const r = tsx('report-allure.ts', [path.join(broken.dir, 'allure-results'), '--out', out]);
+  const r = runScript('report-allure.ts', [path.join(broken.dir, 'allure-results'), '--out', out]);
   expect(r.status, r.stdout + r.stderr).toBe(0);
   const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
   expect(index).not.toContain('googletagmanager');
@@ -124,7 +114,7 @@ test('npm run report:allure renders the Allure results with Allure 3, without it
   expect(env.find((e) => e.name === 'Target URL')?.values).toEqual([broken.report!.target!.url]);
   test.info().annotations.push({ type: 'duration', description: `allure generate: ${Date.now() - started} ms` });
 
-  const missing = tsx('report-allure.ts', [path.join(broken.dir, 'no-such-results')]);
+  const missing = runScript('report-allure.ts', [path.join(broken.dir, 'no-such-results')]);
   expect(missing.status).toBe(2);
   expect(missing.stderr).toMatch(/no Allure results/);
 });
@@ -196,7 +186,7 @@ test('report matrix (npm run report:matrix): targets side by side, a row per req
   partial.run.filtered = true;
   const partialFile = path.join(dir, 'partial.json');
   fs.writeFileSync(partialFile, JSON.stringify(partial));
-  const r = cli([
+  const r = runEntry(CLI, [
     'report',
     'matrix',
     `reference=${path.join(reference.dir, 'conformance.json')}`,
@@ -225,9 +215,9 @@ test('report matrix (npm run report:matrix): targets side by side, a row per req
   );
   expect(html).not.toMatch(/<(script|img|link)[^>]+(src|href)="?https?:/i);
 
-  const bad = cli(['report', 'matrix', path.join(dir, 'missing.json')]);
+  const bad = runEntry(CLI, ['report', 'matrix', path.join(dir, 'missing.json')]);
   expect(bad.status).toBe(2);
   expect(bad.stderr).toMatch(/cannot read/);
-  const none = cli(['report', 'matrix']);
+  const none = runEntry(CLI, ['report', 'matrix']);
   expect(none.status).toBe(2);
 });

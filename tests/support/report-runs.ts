@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { startReferenceServer, type ReferenceServerOptions } from '../../reference-server';
 import { startBrokenProxy, type Mutation } from './broken-proxy';
-import { CLI, tsEntry } from '../../harness/paths';
+import { CLI } from '../../harness/paths';
 import type { ConformanceReport } from '../../reporting/model';
-import { freePort, ROOT, runSuite, type SuiteRun } from './run-suite';
+import { freePort, ROOT, runEntry, runSuite, type SuiteRun } from './run-suite';
 
 /**
  * Suite runs whose reports the report tests look at: one against the reference server (all pass),
@@ -102,10 +101,7 @@ export interface ShardedRun {
 /** `glance-conformance report merge DIR… --out <new folder> [args]`, as CI's merge job runs it. */
 export function mergeRun(name: string, dirs: string[], args: string[] = []): ReportRun {
   const dir = runDir(name);
-  const merge = spawnSync(process.execPath, tsEntry(CLI, 'report', 'merge', ...dirs, '--out', dir, ...args), {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const merge = runEntry(CLI, ['report', 'merge', ...dirs, '--out', dir, ...args]);
   const file = path.join(dir, 'conformance.json');
   const report = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ConformanceReport) : undefined;
   return { exitCode: merge.status ?? -1, output: merge.stdout + merge.stderr, report, dir };

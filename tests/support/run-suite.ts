@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConformanceReport } from '../../reporting/model';
@@ -6,6 +6,15 @@ import type { ConformanceReport } from '../../reporting/model';
 export { ROOT } from '../../harness/paths';
 export { freePort } from '../../launcher/supervisor';
 import { CLI, ROOT, tsEntry } from '../../harness/paths';
+
+/** One of the project's TypeScript entry points (`CLI`, a script) run to its end from ROOT, as node with tsx's hook. */
+export function runEntry(entry: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeout?: number } = {}) {
+  return spawnSync(process.execPath, tsEntry(entry, ...args), { cwd: ROOT, encoding: 'utf8', ...options });
+}
+
+/** `scripts/<script>` run to its end (runEntry). */
+export const runScript = (script: string, args: string[], options?: Parameters<typeof runEntry>[2]) =>
+  runEntry(path.join(ROOT, 'scripts', script), args, options);
 
 export interface SuiteRun {
   exitCode: number;
