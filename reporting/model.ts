@@ -60,10 +60,13 @@ export function combine(verdicts: readonly Verdict[]): Verdict {
   return VERDICT_ORDER.find((v) => verdicts.includes(v))!;
 }
 
-/** In a strict run the recommendations count too: a SHOULD finding makes the run non-conformant. */
+/**
+ * In a strict run the recommendations count too: a SHOULD finding makes the run non-conformant. A run that judged
+ * nothing (no test ran, or every requirement was not applicable) is incomplete: conformance is never assumed.
+ */
 export function overall(verdicts: readonly Verdict[], strict = false): Overall {
   if (verdicts.includes('fail') || (strict && verdicts.includes('non-strict'))) return 'non-conformant';
-  if (verdicts.includes('error')) return 'incomplete';
+  if (verdicts.includes('error') || verdicts.every((v) => v === 'not-applicable')) return 'incomplete';
   return 'conformant';
 }
 

@@ -83,6 +83,10 @@ test('verdicts combine worst first; --strict makes a SHOULD finding non-conforma
   expect(overall(['pass', 'non-strict'])).toBe('conformant');
   expect(overall(['pass', 'non-strict'], true)).toBe('non-conformant');
   expect(overall(['pass', 'error'])).toBe('incomplete');
+  expect(overall(['pass', 'not-applicable'])).toBe('conformant');
+  // nothing judged is never conformant: no test ran, or none applied
+  expect(overall([])).toBe('incomplete');
+  expect(overall(['not-applicable', 'not-applicable'])).toBe('incomplete');
   expect(EXIT_CODE[overall(['fail', 'error'])]).toBe(1);
 
   const report = buildReport(inputs([record(MUST), record(SHOULD, failed)], true));
