@@ -6,6 +6,7 @@ import { requestListener } from './app';
 import { authenticator } from './auth';
 import { reasonPhrase } from './errors';
 import { startHashingWorker } from './hashing';
+import { StagingBuffers } from './staging';
 import type { ServerState } from './handlers/exchange';
 import { probeLocation } from './locations';
 import { MetadefCatalog } from './metadefs';
@@ -53,6 +54,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     validateImage: imageValidator(resolved.disk_formats, resolved.container_formats),
     metadefs: new MetadefCatalog(new Date()),
     probeLocation,
+    staging: new StagingBuffers(),
   };
   // Uploads may legitimately take longer than Node's default 5-minute request timeout.
   const server = createServer({ requestTimeout: 0 }, requestListener(state));

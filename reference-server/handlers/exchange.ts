@@ -4,6 +4,7 @@ import type { Authenticator, RequestContext } from '../auth';
 import type { MetadefCatalog } from '../metadefs';
 import type { ResolvedOptions } from '../options';
 import type { Params } from '../router';
+import type { StagingBuffers } from '../staging';
 import type { ImageStore } from '../store';
 import type { TaskStore } from '../tasks';
 import type { ImageValidator } from '../validation';
@@ -17,6 +18,8 @@ export interface ServerState {
   validateImage: ImageValidator;
   metadefs: MetadefCatalog;
   probeLocation(url: string): Promise<number | null>;
+  /** The buffers downloads hand to the socket. */
+  staging: StagingBuffers;
 }
 
 export interface Exchange {

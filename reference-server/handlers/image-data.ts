@@ -9,6 +9,7 @@ import { httpError, httpErrorWithDetail, unsupportedMediaType } from '../errors'
 import { consumeBody, mediaType, sendError, sendNoContent, sendNoData, setRequestId } from '../http';
 import { fetchLocation } from '../locations';
 import { decideRange } from '../range';
+import type { StagingBuffers } from '../staging';
 import { transition } from '../status';
 import { memoryUrl, type ImageRecord } from '../store';
 import type { Exchange } from './exchange';
@@ -194,7 +195,7 @@ export async function downloadImageData(exchange: Exchange): Promise<void> {
   setRequestId(res);
   res.writeHead(decision.kind === 'partial' ? 206 : 200, headers);
   try {
-    if (Symbol.iterator in body) await writeViews(res, body);
+    if (Symbol.iterator in body) await writeViews(res, body, state.staging);
     else await pipeline(Readable.from(body, { objectMode: false }), res);
   } catch {
     // The client left or the remote failed mid-body; the connection is already torn down.
@@ -202,33 +203,42 @@ export async function downloadImageData(exchange: Exchange): Promise<void> {
   }
 }
 
-/** Bytes handed to the socket per write call on downloads: one writev of many stored chunks. */
-const WRITE_BATCH = 4 * 1024 * 1024;
-
 /**
- * Stored bytes go straight to the socket as the views ChunkedBytes hands out, no stream in between (a
- * Readable.from + pipeline cost an async step and several short-lived objects per chunk). Views are corked into
- * batches of at least WRITE_BATCH, one writev each. One batch waits queued behind the one the kernel is taking:
- * waiting for 'drain' instead (the queue empty) left the socket idle while the next batch was being made.
+ * Stored bytes go to the socket through staging buffers (see StagingBuffers), no stream in between (a Readable.from
+ * + pipeline cost an async step and several short-lived objects per chunk). One full buffer waits queued behind the
+ * one the kernel is taking: waiting for 'drain' instead (the queue empty) left the socket idle while the next buffer
+ * was being filled. A buffer goes back to the pool when its write completes, or fails on a closed connection.
  */
-async function writeViews(res: ServerResponse, views: Iterable<Buffer>): Promise<void> {
+async function writeViews(res: ServerResponse, views: Iterable<Buffer>, staging: StagingBuffers): Promise<void> {
   const closed = new Promise<void>((resolve) => res.once('close', resolve));
   let inKernel: Promise<unknown> = Promise.resolve();
-  let batched = 0;
-  for (const view of views) {
-    if (res.destroyed) return;
-    if (batched === 0) res.cork();
-    batched += view.length;
-    if (batched < WRITE_BATCH) {
-      res.write(view);
-      continue;
-    }
-    const written = new Promise<void>((resolve) => res.write(view, () => resolve()));
-    res.uncork();
-    batched = 0;
+  let buffer: Buffer | undefined;
+  let filled = 0;
+  const send = async (full: Buffer, length: number) => {
+    const written = new Promise<void>((resolve) =>
+      res.write(full.subarray(0, length), () => {
+        staging.give(full);
+        resolve();
+      }),
+    );
     await Promise.race([inKernel, closed]);
     inKernel = written;
+  };
+  for (const view of views) {
+    for (let at = 0; at < view.length; ) {
+      if (res.destroyed) return;
+      buffer ??= staging.take();
+      const copied = view.copy(buffer, filled, at);
+      filled += copied;
+      at += copied;
+      if (filled === buffer.length) {
+        await send(buffer, filled);
+        buffer = undefined;
+        filled = 0;
+      }
+    }
   }
-  if (batched > 0) res.uncork();
+  if (buffer && filled > 0) await send(buffer, filled);
+  else if (buffer) staging.give(buffer);
   if (!res.destroyed) res.end();
 }

@@ -120,6 +120,38 @@ test('upload, full download and a 206 range', async () => {
   expect(await part.text()).toBe('MNOPQRSTUVWXYZ01234');
 });
 
+test('downloads spanning staging buffers, several at once, carry exactly their bytes', async () => {
+  // 5 MiB + 3 bytes: bodies span several 1 MiB staging buffers and end in a partial one.
+  const size = 5 * 1024 * 1024 + 3;
+  const images = await Promise.all(
+    [7, 13].map(async (step) => {
+      const data = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) data[i] = (i * step + (i >>> 16)) & 0xff;
+      const { id } = await createImage();
+      expect((await upload(id, data as unknown as string)).status).toBe(204);
+      return { id, data };
+    }),
+  );
+  const ranges = [undefined, 'bytes=1048570-3145735', `bytes=-${1024 * 1024 + 1}`];
+  await Promise.all(
+    images.flatMap(({ id, data }) =>
+      ranges.map(async (range) => {
+        const res = await fetch(`${server.url}/v2/images/${id}/file`, { headers: range ? { Range: range } : {} });
+        const body = Buffer.from(await res.arrayBuffer());
+        const [first, last] =
+          range === undefined
+            ? [0, size - 1]
+            : range.startsWith('bytes=-')
+              ? [size - 1024 * 1024 - 1, size - 1]
+              : [1048570, 3145735];
+        expect(res.status).toBe(range ? 206 : 200);
+        expect(body.length).toBe(last - first + 1);
+        expect(body.equals(data.subarray(first, last + 1))).toBe(true);
+      }),
+    ),
+  );
+});
+
 test("416 carries Content-Range: bytes */size and Glance's text body", async () => {
   const { id } = await createImage();
   await upload(id);
