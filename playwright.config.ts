@@ -2,7 +2,7 @@ import os from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { servedByRun } from './cli/embedded';
 import { isCI, loadSuiteConfig } from './harness/config';
-import { tsEntry } from './harness/paths';
+import { referenceServerEntry } from './harness/paths';
 
 /**
  * The conformance suite. Without GLANCE_URL (or Keystone variables) it runs against the embedded
@@ -47,7 +47,7 @@ export default defineConfig({
           // node + tsx's loader from this package's own dependencies: `npx tsx` would look for tsx next to an
           // installed package's folder, not in the node_modules it was installed into.
           command:
-            [process.execPath, ...tsEntry('reference-server/cli.ts', '--port', String(embedded.port))]
+            [process.execPath, ...referenceServerEntry('--port', String(embedded.port))]
               .map((a) => JSON.stringify(String(a)))
               .join(' ') + (embedded.showMultipleLocations ? '' : ' --no-show-multiple-locations'),
           url: `http://127.0.0.1:${embedded.port}/healthcheck`,

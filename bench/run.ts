@@ -1,6 +1,6 @@
 /** One benchmark run: the reference server and real Glance measured the same way, one after the other. */
 import os from 'node:os';
-import { GiB, hashingLimit, MiB, type Digests, type HashingResult } from './bytes';
+import { firstTouch, GiB, hashingLimit, MiB, type Digests, type HashingResult } from './bytes';
 import {
   createImage,
   deleteImage,
@@ -115,6 +115,8 @@ export interface BenchResult {
     loadLimit: number | null;
     /** CPU other work took while the bench ran (foreign-load.ts); null where there is no /proc. Older runs lack it. */
     foreignLoad?: ForeignLoad | null;
+    /** bytes.ts firstTouch, taken at the start; older runs lack it. */
+    firstTouchBytesPerSecond?: number;
   };
   options: Omit<BenchOptions, 'log'>;
   hashing: HashingResult;
@@ -262,6 +264,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = process.hrtime.bigint();
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg();
+  const firstTouchBytesPerSecond = firstTouch();
   options.log(`load average ${loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
   const meter = new ForeignLoadMeter();
   meter.start();
@@ -332,6 +335,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         loadAverageAtEnd: os.loadavg(),
         loadLimit: options.loadLimit,
         foreignLoad,
+        firstTouchBytesPerSecond,
       },
       options: recorded,
       hashing,

@@ -1,10 +1,9 @@
 /** The servers under test: the reference server as its own process (RSS from /proc), real Glance via the launcher. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { ROOT, tsEntry } from '../harness/paths';
+import { referenceServerEntry, ROOT } from '../harness/paths';
 import { startGlance as launchGlance, stopGlance, type Release } from '../launcher/glance';
 import { parseStat, TICKS } from './foreign-load';
 export { ROOT };
@@ -100,7 +99,7 @@ export interface ReferenceProcess {
 export async function startReferenceProcess(): Promise<ReferenceProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    tsEntry(path.join(ROOT, 'reference-server', 'cli.ts'), '--port', '0'),
+    referenceServerEntry('--port', '0'),
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
