@@ -2,7 +2,7 @@ import os from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { servedByRun } from './cli/embedded';
 import { isCI, loadSuiteConfig } from './harness/config';
-import { referenceServerEntry } from './harness/paths';
+import { referenceServerProcess } from './harness/paths';
 
 /**
  * The conformance suite. Without GLANCE_URL (or Keystone variables) it runs against the embedded
@@ -13,6 +13,14 @@ import { referenceServerEntry } from './harness/paths';
 const suite = loadSuiteConfig();
 const embedded = suite.target.kind === 'embedded' ? suite.target : undefined;
 const served = embedded !== undefined && servedByRun(embedded.port);
+const referenceServer =
+  embedded && !served
+    ? referenceServerProcess([
+        '--port',
+        String(embedded.port),
+        ...(embedded.showMultipleLocations ? [] : ['--no-show-multiple-locations']),
+      ])
+    : undefined;
 
 export default defineConfig({
   testDir: './specs',
@@ -42,14 +50,12 @@ export default defineConfig({
     trace: 'off',
   },
   webServer:
-    embedded && !served
+    embedded && referenceServer
       ? {
           // node + tsx's loader from this package's own dependencies: `npx tsx` would look for tsx next to an
           // installed package's folder, not in the node_modules it was installed into.
-          command:
-            [process.execPath, ...referenceServerEntry('--port', String(embedded.port))]
-              .map((a) => JSON.stringify(String(a)))
-              .join(' ') + (embedded.showMultipleLocations ? '' : ' --no-show-multiple-locations'),
+          command: [process.execPath, ...referenceServer.argv].map((a) => JSON.stringify(a)).join(' '),
+          env: { GLIBC_TUNABLES: referenceServer.env.GLIBC_TUNABLES ?? '' },
           url: `http://127.0.0.1:${embedded.port}/healthcheck`,
           // Ready the moment it says so: polling the URL alone checks at 0.1, 0.35, 0.85, 1.85 s …, so a server up
           // after 0.9 s was found only a second later.

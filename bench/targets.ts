@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-import { referenceServerEntry, ROOT } from '../harness/paths';
+import { referenceServerProcess, ROOT } from '../harness/paths';
 import { startGlance as launchGlance, stopGlance, type Release } from '../launcher/glance';
 import { parseStat, TICKS } from './foreign-load';
 export { ROOT };
@@ -97,14 +97,12 @@ export interface ReferenceProcess {
  * RSS that has nothing to do with the server.
  */
 export async function startReferenceProcess(): Promise<ReferenceProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    referenceServerEntry('--port', '0'),
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const server = referenceServerProcess(['--port', '0']);
+  const child: ChildProcess = spawn(process.execPath, server.argv, {
+    cwd: ROOT,
+    env: server.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('reference server did not print its URL within 30 s')), 30_000);

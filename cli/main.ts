@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { referenceServerEntry, ROOT } from '../harness/paths';
+import { referenceServerProcess, ROOT } from '../harness/paths';
 import { cleanup } from './cleanup';
 import { installedAsPackage, runFromCopy } from './installed';
 import { report, REPORT_USAGE, UsageError } from './report';
@@ -27,7 +27,8 @@ glance-conformance --version | --help`;
 
 /** The reference server runs as its own process, so that its signals and exit are its own. */
 function reference(argv: string[]): Promise<number> {
-  const child = spawn(process.execPath, referenceServerEntry(...argv), { stdio: 'inherit' });
+  const server = referenceServerProcess(argv);
+  const child = spawn(process.execPath, server.argv, { env: server.env, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 0 : 2))));
 }
