@@ -225,7 +225,7 @@ async function writeViews(res: ServerResponse, views: Iterable<Buffer>, staging:
     inKernel = written;
   };
   for (const view of views) {
-    for (let at = 0; at < view.length; ) {
+    for (let at = 0; at < view.length;) {
       if (res.destroyed) return;
       buffer ??= staging.take();
       const copied = view.copy(buffer, filled, at);
