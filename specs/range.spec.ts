@@ -366,9 +366,10 @@ test.describe('ranged downloads of a 1000-byte image', () => {
 
   test(...requirement('RANGE-416-CONTENT-RANGE'), async ({ images, glance }) => {
     const image = await images.create({ status: 'active', data: DATA });
+    const values = [`bytes=${SIZE}-`, 'bytes=-0', `bytes=${SIZE + 8}-${SIZE + 20}`];
     const not416: string[] = [];
 
-    for (const value of [`bytes=${SIZE}-`, 'bytes=-0', `bytes=${SIZE + 8}-${SIZE + 20}`]) {
+    for (const value of values) {
       await test.step(value, async () => {
         const res = await glance.download(image.id, range(value));
         // Only a 416 can be judged here; whether a 416 was due is another requirement's question.
@@ -377,7 +378,7 @@ test.describe('ranged downloads of a 1000-byte image', () => {
       });
     }
 
-    test.skip(not416.length === 3, `the target answered no range with 416: ${not416.join(', ')}`);
+    test.skip(not416.length === values.length, `the target answered no range with 416: ${not416.join(', ')}`);
   });
 });
 
