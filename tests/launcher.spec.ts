@@ -134,9 +134,12 @@ test('INI: values verbatim (oslo lists stay bracketed), overrides over the templ
 
 test('openrc and clouds.yaml: any password survives the round trip through the shell quoting and YAML', () => {
   const dir = stateDir();
-  const nasty = `it's "quoted" $HOME \`x\` \\ #: - [a]`;
+  const nasty = `fake it's "quoted" $HOME \`x\` \\ #: - [a]`;
   const identity = { label: 'member', username: 'm', password: nasty, project: 'p', roles: ['member'] };
-  writeClientFiles(dir, 'http://127.0.0.1:1/v3', [identity, { ...identity, label: 'service', password: 'plain' }]);
+  writeClientFiles(dir, 'http://127.0.0.1:1/v3', [
+    identity,
+    { ...identity, label: 'service', password: 'fake-plain-password' },
+  ]);
   expect(readOpenrc(openrcPath(dir, 'member')).OS_PASSWORD).toBe(nasty);
   // What a real shell makes of it.
   const sourced = spawnSync('bash', ['-c', `. "${openrcPath(dir, 'member')}" && printf %s "$OS_PASSWORD"`], {
@@ -147,7 +150,7 @@ test('openrc and clouds.yaml: any password survives the round trip through the s
     clouds: Record<string, { auth: { password: string } }>;
   };
   expect(clouds.clouds['conformance-member'].auth.password).toBe(nasty);
-  expect(clouds.clouds['conformance-service'].auth.password).toBe('plain');
+  expect(clouds.clouds['conformance-service'].auth.password).toBe('fake-plain-password');
   expect(fs.statSync(cloudsYamlPath(dir)).mode & 0o777).toBe(0o600);
   expect(fs.statSync(openrcPath(dir, 'member')).mode & 0o777).toBe(0o600);
 });

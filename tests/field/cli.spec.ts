@@ -83,7 +83,7 @@ test('a target variable set but unusable is exit 2 with the reason, never the em
   for (const [env, reason] of [
     [{ OS_AUTH_TYPE: 'noauth' }, /nothing names the image endpoint/],
     [{ OS_AUTH_TYPE: 'v3totp', OS_AUTH_URL: keystone.authUrl }, /auth_type "v3totp" is not supported/],
-    [{ OS_PASSWORD: 'pw' }, /needs Keystone: set OS_AUTH_URL/],
+    [{ OS_PASSWORD: 'fake-password' }, /needs Keystone: set OS_AUTH_URL/],
   ] as const) {
     const run = await runSuite({ ...env }, SLICE);
     expect(run.exitCode, run.output).toBe(2);
@@ -112,13 +112,16 @@ test("OS_CLOUD + OS_PASSWORD logs in with the environment's password; an unsuppo
     ].join('\n'),
   );
   keystone.logins.length = 0;
-  const run = await runSuite({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: 'from-env' }, SLICE);
+  const run = await runSuite(
+    { OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: 'fake-password-from-env' },
+    SLICE,
+  );
   expect(run.exitCode, run.output).toBe(0);
   expect(keystone.logins[0]).toMatchObject({
     methods: ['password'],
-    password: { user: { name: 'demo', password: 'from-env' } },
+    password: { user: { name: 'demo', password: 'fake-password-from-env' } },
   });
-  expect(run.output).not.toContain('from-env');
+  expect(run.output).not.toContain('fake-password-from-env');
   const sso = await runSuite({ OS_CLOUD: 'sso', OS_CLIENT_CONFIG_FILE: file }, SLICE);
   expect(sso.exitCode).toBe(2);
   expect(sso.output).toContain('auth_type "v3oidcpassword" is not supported');

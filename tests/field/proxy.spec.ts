@@ -70,7 +70,7 @@ test('https_proxy (lower case), https target and its Keystone: CONNECT tunnels, 
       {
         OS_AUTH_URL: keystone.authUrl,
         OS_USERNAME: 'demo',
-        OS_PASSWORD: 'pw',
+        OS_PASSWORD: 'fake-password',
         OS_PROJECT_NAME: 'demo',
         OS_CACERT: pki.ca,
         https_proxy: proxy.url,
@@ -98,7 +98,7 @@ test('NO_PROXY: nothing goes through the proxy', async () => {
         {
           OS_AUTH_URL: keystone.authUrl,
           OS_USERNAME: 'demo',
-          OS_PASSWORD: 'pw',
+          OS_PASSWORD: 'fake-password',
           OS_CACERT: pki.ca,
           HTTPS_PROXY: proxy.url,
           HTTP_PROXY: proxy.url,

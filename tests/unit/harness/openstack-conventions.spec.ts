@@ -81,15 +81,19 @@ test.describe('clouds.yaml and the OS_* variables, as the OpenStack client reads
     fs.mkdirSync(path.join(home, '.config', 'openstack'), { recursive: true });
     fs.writeFileSync(
       path.join(home, '.config', 'openstack', 'secure.yaml'),
-      'clouds:\n  mine:\n    auth:\n      password: from-home\n',
+      'clouds:\n  mine:\n    auth:\n      password: fake-password-from-home\n',
     );
     const fromHome = resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file });
     // Deep: the secret joins the entry's auth, it does not replace it.
-    expect(fromHome.auth).toMatchObject({ username: 'demo', project_name: 'demo', password: 'from-home' });
-    const secure = files('clouds:\n  mine:\n    auth:\n      password: from-variable\n', 'secure.yaml');
+    expect(fromHome.auth).toMatchObject({
+      username: 'demo',
+      project_name: 'demo',
+      password: 'fake-password-from-home',
+    });
+    const secure = files('clouds:\n  mine:\n    auth:\n      password: fake-password-from-variable\n', 'secure.yaml');
     expect(
       resolveCloud({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_CLIENT_SECURE_FILE: secure.file }).auth.password,
-    ).toBe('from-variable');
+    ).toBe('fake-password-from-variable');
   });
 
   test('OS_ENDPOINT_TYPE is OS_INTERFACE; OS_INTERFACE wins', () => {
@@ -150,30 +154,36 @@ test.describe('Keystone logins by auth_type', () => {
     const { file } = files(
       `clouds:\n  mine:\n    auth:\n      auth_url: ${authUrl}\n      username: demo\n      project_name: p\n`,
     );
-    const session = await authenticate({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: 'pw' });
+    const session = await authenticate({ OS_CLOUD: 'mine', OS_CLIENT_CONFIG_FILE: file, OS_PASSWORD: 'fake-password' });
     expect(session).toMatchObject({ method: 'password', catalogUrl: 'http://catalog-glance:9292' });
     expect(keystone.logins[0]).toMatchObject({
       methods: ['password'],
-      password: { user: { name: 'demo', password: 'pw' } },
+      password: { user: { name: 'demo', password: 'fake-password' } },
     });
   });
 
   test('v3token rescopes the token; v3applicationcredential sends the credential', async () => {
     expect(
-      (await authenticate({ OS_AUTH_TYPE: 'v3token', OS_AUTH_URL: authUrl, OS_TOKEN: 't0', OS_PROJECT_ID: 'p' }))
-        .method,
+      (
+        await authenticate({
+          OS_AUTH_TYPE: 'v3token',
+          OS_AUTH_URL: authUrl,
+          OS_TOKEN: 'fake-token',
+          OS_PROJECT_ID: 'p',
+        })
+      ).method,
     ).toBe('token');
-    expect(keystone.logins[0]).toMatchObject({ methods: ['token'], token: { id: 't0' } });
+    expect(keystone.logins[0]).toMatchObject({ methods: ['token'], token: { id: 'fake-token' } });
     const cred = {
       OS_AUTH_TYPE: 'v3applicationcredential',
       OS_AUTH_URL: authUrl,
       OS_APPLICATION_CREDENTIAL_ID: 'i',
-      OS_APPLICATION_CREDENTIAL_SECRET: 's',
+      OS_APPLICATION_CREDENTIAL_SECRET: 'fake-secret',
     };
     expect((await authenticate(cred)).method).toBe('application_credential');
     expect(keystone.logins[1]).toMatchObject({
       methods: ['application_credential'],
-      application_credential: { id: 'i', secret: 's' },
+      application_credential: { id: 'i', secret: 'fake-secret' },
     });
   });
 

@@ -109,7 +109,14 @@ test('tokens are validated with Keystone; owner, visibility and admin follow the
 test('Keystone out of reach: 503 in keystonemiddleware words', async () => {
   const orphan = await startReferenceServer({
     port: 0,
-    auth: { keystone: { authUrl: 'http://127.0.0.1:9/v3', username: 'glance', password: 'x', projectName: 'service' } },
+    auth: {
+      keystone: {
+        authUrl: 'http://127.0.0.1:9/v3',
+        username: 'glance',
+        password: 'fake-password',
+        projectName: 'service',
+      },
+    },
   });
   try {
     const res = await fetch(`${orphan.url}/v2/images`, {
