@@ -238,7 +238,6 @@ async function writeViews(res: ServerResponse, views: Iterable<Buffer>, staging:
       }
     }
   }
-  if (buffer && filled > 0) await send(buffer, filled);
-  else if (buffer) staging.give(buffer);
+  if (buffer) await send(buffer, filled);
   if (!res.destroyed) res.end();
 }
