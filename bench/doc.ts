@@ -51,8 +51,9 @@ const MEASUREMENTS = [
   ],
   [
     'peak RSS',
-    'the reference server runs as its own process (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node ' +
-      '--max-semi-space-size=2 --require tsx/cjs reference-server/cli.ts --port 0`, a ' +
+    'the reference server runs as its own process (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1:' +
+      'glibc.malloc.arena_max=1:glibc.malloc.top_pad=16777216 node --max-semi-space-size=2 --require tsx/cjs ' +
+      'reference-server/cli.ts --port 0`, a ' +
       'fresh one per image size); `VmHWM` from `/proc/PID/status`, cross-checked by 50 ms samples of `VmRSS`',
   ],
   [
@@ -112,8 +113,11 @@ by one ajv instance, each schema compiled on first use (an instance per schema, 
 the idle server's RSS went from 93 to 71 MiB). Its process runs with 2 MiB semispaces: Node's 16 MiB let the young
 generation fill during an upload, ~13 MiB more peak RSS at the same speeds. Its malloc asks for transparent huge
 pages (glibc's \`glibc.malloc.hugetlb=1\`): an image lives in memory the process never used, and here fresh memory
-is first written at ~350 MiB/s in 4 KiB pages and ~600 MiB/s in huge pages; uploads of 1 GiB went from 200 to
-270 MiB/s and downloads from 2.6 to 3.1 GiB/s, at the same peak RSS. Downloads: a range start is found by
+is first written at ~350 MiB/s in 4 KiB pages and ~600 MiB/s in huge pages; uploads of 1 GiB went from 150-170
+to 230-275 MiB/s and downloads from 1.9-2.3 to 2.6-3.5 GiB/s. Huge pages also make resident what malloc strands
+beside them, so malloc keeps one arena (each further one held huge pages of its own, ~14 MiB of peak RSS) and a
+16 MiB top pad (without it, in 5 of 15 starts the main heap stopped growing in place and malloc went on in
+separate mappings: image + 110-119 MiB at the peak instead of + 83-90; with a pad, none of 25 starts did). Downloads: a range start is found by
 binary search, and the stored bytes are copied into reused 1 MiB staging buffers, one \`write\` each, the next
 queued as soon as the previous one is in the kernel (waiting for \`drain\`, an empty queue, left the socket idle).
 On this machine the kernel's first read of a page a process wrote goes at ~600 MiB/s and later reads at 2.6-3.5
