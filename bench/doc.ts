@@ -118,11 +118,12 @@ to 230-275 MiB/s and downloads from 1.9-2.3 to 2.6-3.5 GiB/s. Huge pages also ma
 beside them, so malloc keeps one arena (each further one held huge pages of its own, ~14 MiB of peak RSS) and a
 16 MiB top pad (without it, in 5 of 15 starts the main heap stopped growing in place and malloc went on in
 separate mappings: image + 110-119 MiB at the peak instead of + 83-90; with a pad, none of 25 starts did).
-Downloads: a range start is found by binary search, and the stored bytes are copied into reused 1 MiB staging buffers, one \`write\` each, the next
-queued as soon as the previous one is in the kernel (waiting for \`drain\`, an empty queue, left the socket idle).
-On this machine the kernel's first read of a page a process wrote goes at ~600 MiB/s and later reads at 2.6-3.5
-GiB/s, whatever user space does with the page: handed over as stored, the first download of every image ran at
-555-611 MiB/s; staged, it runs at 2.5-3.0 GiB/s for ~0.12 CPU s of copying per GiB.
+Downloads: a range start is found by binary search, and the stored bytes are copied into reused 1 MiB staging
+buffers, one \`write\` each, the next queued as soon as the previous one is in the kernel (waiting for \`drain\`,
+an empty queue, left the socket idle). On this machine the kernel's first read of a page a process wrote goes at
+~600 MiB/s and later reads at 2.6-3.5 GiB/s, whatever user space does with the page: handed over as stored, the
+first download of every image ran at 555-611 MiB/s; staged, it runs at 2.5-3.0 GiB/s for ~0.12 CPU s of copying per
+GiB.
 
 **Fresh memory.** The run first writes 256 MiB the bench process never used and reports the speed under the table.
 On VMs that give freed memory back to their host (here: virtio_balloon, virtio_mem, and a DAMON \`pageout\` scheme)
