@@ -17,7 +17,8 @@ const COMMANDS = [
 const MEASUREMENTS = [
   [
     'suite wall time',
-    '`node bin/glance-conformance.js` (what `npm run conformance` runs), without and with `GLANCE_URL`; reports go ' +
+    '`node bin/glance-conformance.js` (what `npm run conformance` runs), without and with `GLANCE_URL`, three runs ' +
+      'each; the median counts (one run against the reference took 5.4-8.0 s within half an hour here); reports go ' +
       'to `.state/bench/`, not `reports/`',
   ],
   [

@@ -29,6 +29,12 @@ const rangeName = (result: BenchResult) =>
 const largest = (target: TargetResult | null): SizeResult | undefined =>
   target?.sizes.reduce<SizeResult | undefined>((best, s) => (!best || s.size > best.size ? s : best), undefined);
 
+/** "median of 3: 5.4, 5.8, 8.0 s; " — empty for a bench recorded when the suite ran once. */
+const suiteRuns = (suite: SuiteRun) =>
+  suite.runSeconds && suite.runSeconds.length > 1
+    ? `median of ${suite.runSeconds.length}: ${suite.runSeconds.map((s) => s.toFixed(1)).join(', ')} s; `
+    : '';
+
 export function checks(result: BenchResult): Check[] {
   const list: Check[] = [];
   const ref = result.reference;
@@ -37,7 +43,7 @@ export function checks(result: BenchResult): Check[] {
     list.push({
       name,
       target: `≤ ${limit} s`,
-      measured: suite ? `${suite.seconds.toFixed(1)} s (exit ${suite.exitCode})` : 'not run',
+      measured: suite ? `${suite.seconds.toFixed(1)} s (${suiteRuns(suite)}exit ${suite.exitCode})` : 'not run',
       pass: suite ? suite.seconds <= limit && suite.exitCode !== null && judged(suite.exitCode) : null,
     });
   suiteCheck('suite wall time against the reference server', ref.suite, 5, (exit) => exit === 0);
@@ -162,9 +168,9 @@ function rows(result: BenchResult): string[][] {
   // The last column compares the servers' CPU (less is better), the figure least bent by other load.
   const addCpu = (metric: string, a: Transfer, b: Transfer | undefined) =>
     out.push([metric, cpu(a), cpu(b), ratio(b?.cpu?.server ?? undefined, a.cpu?.server ?? undefined)]);
-  add('suite wall time', ref.suite?.seconds, gl?.suite?.seconds, seconds, false);
+  add('suite wall time (median run)', ref.suite?.seconds, gl?.suite?.seconds, seconds, false);
   if (typeof gl?.suite?.serverCpuSeconds === 'number')
-    out.push(['  CPU s of the server during the suite', '–', gl.suite.serverCpuSeconds.toFixed(1), '']);
+    out.push(['  CPU s of the server during a suite run', '–', gl.suite.serverCpuSeconds.toFixed(1), '']);
   for (const size of ref.sizes) {
     const other = gl?.sizes.find((s) => s.size === size.size);
     add(`upload ${sizeName(size.size)}`, size.upload.bytesPerSecond, other?.upload.bytesPerSecond, mibps, true);

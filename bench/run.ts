@@ -15,7 +15,7 @@ import {
   type Transfer,
 } from './http';
 import { ForeignLoadMeter, type ForeignLoad } from './foreign-load';
-import { timeSuite, type SuiteRun } from './suite';
+import { SUITE_RUNS, timeSuite, type SuiteRun } from './suite';
 import type { Release } from '../launcher/glance';
 import {
   cpuSecondsOfAll,
@@ -295,16 +295,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     let referenceSuite: SuiteRun | undefined;
     let glanceSuite: SuiteRun | undefined;
     if (options.suites) {
-      options.log('suite against the reference server (node bin/glance-conformance.js)');
+      options.log(`suite against the reference server (node bin/glance-conformance.js), ${SUITE_RUNS} runs`);
       referenceSuite = await timeSuite('reference', options.workDir, undefined);
       if (glance) {
-        options.log(`suite against real Glance (GLANCE_URL=${glance.url})`);
+        options.log(`suite against real Glance (GLANCE_URL=${glance.url}), ${SUITE_RUNS} runs`);
         // Glance's own CPU during the run says whether the suite waited for Glance or Glance for the suite.
         const pids = pidsListeningOn(options.glancePort);
         const before = cpuSecondsOfAll(pids);
         glanceSuite = await timeSuite('glance', options.workDir, glance.url);
         const after = cpuSecondsOfAll(pids);
-        glanceSuite.serverCpuSeconds = before === null || after === null ? null : after - before;
+        glanceSuite.serverCpuSeconds = before === null || after === null ? null : (after - before) / SUITE_RUNS;
       }
     }
 
