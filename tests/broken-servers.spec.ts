@@ -756,8 +756,8 @@ const asAdminCases: Array<{
 
 for (const c of asAdminCases) {
   test(`the suite catches a server that ${c.name}`, async () => {
-    const member = { token: 'member-token', project: 'p1', roles: ['member'] };
-    const admin = { token: 'admin-token', project: 'p2', roles: ['admin'] };
+    const member = { token: 'fake-member-token', project: 'p1', roles: ['member'] };
+    const admin = { token: 'fake-admin-token', project: 'p2', roles: ['admin'] };
     const reference = await startReferenceServer({ port: 0, auth: { tokens: [member, admin] } });
     const proxy = await startBrokenProxy(reference.url, {
       request: (method, path, headers) =>

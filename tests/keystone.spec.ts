@@ -201,7 +201,7 @@ test('OS_AUTH_TOKEN + GLANCE_URL', async () => {
 });
 
 test('a wrong password, a wrong admin password, an unreachable Keystone: exit 2 and one line', async () => {
-  const wrong = await conformance({ ...member, OS_PASSWORD: 'not-the-password' });
+  const wrong = await conformance({ ...member, OS_PASSWORD: 'fake-wrong-password' });
   expect(wrong.exitCode, wrong.output).toBe(2);
   expect(wrong.output.trim()).toBe(
     `glance-conformance: Keystone at http://127.0.0.1:${ports.keystone}/v3/auth/tokens rejected the credentials (401)`,
@@ -212,7 +212,7 @@ test('a wrong password, a wrong admin password, an unreachable Keystone: exit 2 
     ...adminVars(),
     GLANCE_ADMIN_OS_CLOUD: '',
     GLANCE_ADMIN_OS_USERNAME: 'conformance-admin',
-    GLANCE_ADMIN_OS_PASSWORD: 'not-the-password',
+    GLANCE_ADMIN_OS_PASSWORD: 'fake-wrong-password',
     GLANCE_ADMIN_OS_PROJECT_NAME: 'conformance-b',
   });
   expect(wrongAdmin.exitCode, wrongAdmin.output).toBe(2);

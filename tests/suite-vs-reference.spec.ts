@@ -95,7 +95,7 @@ test('a target that is not Glance exits 2 with one clear line', async () => {
 
 const TOKENS: ReferenceServerOptions = {
   port: 0,
-  auth: { tokens: [{ token: 'right-token', project: 'p1', roles: ['admin', 'member'] }] },
+  auth: { tokens: [{ token: 'fake-right-token', project: 'p1', roles: ['admin', 'member'] }] },
 };
 
 test('credentials the target rejects exit 2 with one clear line', async () => {
@@ -116,7 +116,7 @@ test('credentials the target rejects exit 2 with one clear line', async () => {
 test('with a valid token the suite passes against the reference server in token mode', async () => {
   const server = await startReferenceServer(TOKENS);
   try {
-    const run = await runSuite({ GLANCE_URL: server.url, OS_AUTH_TOKEN: 'right-token' }, [
+    const run = await runSuite({ GLANCE_URL: server.url, OS_AUTH_TOKEN: 'fake-right-token' }, [
       '--grep',
       '@LOC-REMOVE-SAVING-409|@RANGE-SINGLE-206|@HYPERVISOR-NAMESPACE-VZ',
     ]);
@@ -133,22 +133,26 @@ test('the location API: judged with a service identity, not-applicable with the 
     port: 0,
     auth: {
       tokens: [
-        { token: 'member-token', project: 'p1', roles: ['member'] },
-        { token: 'service-token', project: 'p1', roles: ['member', 'service'] },
+        { token: 'fake-member-token', project: 'p1', roles: ['member'] },
+        { token: 'fake-service-token', project: 'p1', roles: ['member', 'service'] },
       ],
     },
   });
   const grep = ['--grep', '@LOCATIONS-API-'];
   const ids = requirements.map((r) => r.id).filter((id) => id.startsWith('LOCATIONS-API-'));
   try {
-    const member = await runSuite({ GLANCE_URL: server.url, OS_AUTH_TOKEN: 'member-token' }, grep);
+    const member = await runSuite({ GLANCE_URL: server.url, OS_AUTH_TOKEN: 'fake-member-token' }, grep);
     const service = await runSuite(
-      { GLANCE_URL: server.url, OS_AUTH_TOKEN: 'member-token', GLANCE_SERVICE_OS_AUTH_TOKEN: 'service-token' },
+      {
+        GLANCE_URL: server.url,
+        OS_AUTH_TOKEN: 'fake-member-token',
+        GLANCE_SERVICE_OS_AUTH_TOKEN: 'fake-service-token',
+      },
       grep,
     );
 
     expect(verdictsOf(service.report), service.output).toEqual(Object.fromEntries(ids.map((id) => [id, 'pass'])));
-    expect(service.output).not.toContain('service-token');
+    expect(service.output).not.toContain('fake-service-token');
     const memberVerdicts = verdictsOf(member.report);
     expect(Object.keys(memberVerdicts).sort(), member.output).toEqual([...ids].sort());
     expect(Object.values(memberVerdicts), member.output).not.toContain('fail');

@@ -125,14 +125,14 @@ test('the admin identity inherits Keystone, domains, interface and region from t
     OS_CLOUD: 'mine',
     OS_CLIENT_CONFIG_FILE: file,
     GLANCE_ADMIN_OS_USERNAME: 'admin',
-    GLANCE_ADMIN_OS_PASSWORD: 'a',
+    GLANCE_ADMIN_OS_PASSWORD: 'fake-admin-password',
   });
   expect(admin).toMatchObject({
     OS_AUTH_URL: 'https://keystone.example.org/v3',
     OS_INTERFACE: 'internal',
     OS_REGION_NAME: 'RegionTwo',
     OS_USERNAME: 'admin',
-    OS_PASSWORD: 'a',
+    OS_PASSWORD: 'fake-admin-password',
   });
   expect(admin?.OS_CLOUD).toBeUndefined();
 });
@@ -192,8 +192,8 @@ test.describe('Keystone logins by auth_type', () => {
       OS_AUTH_TYPE: 'password',
       OS_AUTH_URL: authUrl,
       OS_USERNAME: 'u',
-      OS_PASSWORD: 'p',
-      OS_AUTH_TOKEN: 't',
+      OS_PASSWORD: 'fake-password',
+      OS_AUTH_TOKEN: 'fake-token',
     });
     expect(keystone.logins[0].methods).toEqual(['password']);
   });
@@ -206,9 +206,9 @@ test.describe('target selection', () => {
     { OS_CLOUD: 'x' },
     { OS_ENDPOINT: 'http://g' },
     { OS_AUTH_TYPE: 'noauth' },
-    { OS_TOKEN: 't' },
-    { OS_AUTH_TOKEN: 't' },
-    { OS_PASSWORD: 'p' },
+    { OS_TOKEN: 'fake-token' },
+    { OS_AUTH_TOKEN: 'fake-token' },
+    { OS_PASSWORD: 'fake-password' },
     { GLANCE_ADMIN_OS_CLOUD: 'a' },
   ];
 

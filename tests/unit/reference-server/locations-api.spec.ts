@@ -9,9 +9,9 @@ const MD5 = createHash('md5').update(DATA).digest('hex');
 const SHA256 = createHash('sha256').update(DATA).digest('hex');
 const SHA512 = createHash('sha512').update(DATA).digest('hex');
 const TOKENS = {
-  service: { token: 'service-token', project: 'p-service', roles: ['service'] },
-  member: { token: 'member-token', project: 'p-member', roles: ['member', 'reader'] },
-  other: { token: 'other-token', project: 'p-other', roles: ['member'] },
+  service: { token: 'fake-service-token', project: 'p-service', roles: ['service'] },
+  member: { token: 'fake-member-token', project: 'p-member', roles: ['member', 'reader'] },
+  other: { token: 'fake-other-token', project: 'p-other', roles: ['member'] },
 };
 
 let open: ReferenceServer;
@@ -242,11 +242,11 @@ test('policies with Keystone-like identities: add for service or owning member, 
 test('a member without the member role is refused add_image_location', async () => {
   const server = await startReferenceServer({
     port: 0,
-    auth: { tokens: [{ token: 'reader', project: 'p-r', roles: ['reader'] }, TOKENS.member] },
+    auth: { tokens: [{ token: 'fake-reader-token', project: 'p-r', roles: ['reader'] }, TOKENS.member] },
   });
   try {
-    const id = await createImage(server, 'reader');
-    const res = await call(server, 'POST', `/v2/images/${id}/locations`, { url: dataUrl }, 'reader');
+    const id = await createImage(server, 'fake-reader-token');
+    const res = await call(server, 'POST', `/v2/images/${id}/locations`, { url: dataUrl }, 'fake-reader-token');
     expect(res.status).toBe(403);
     expect(await errorMessage(res)).toContain('You are not authorized to complete add_image_location action.');
   } finally {

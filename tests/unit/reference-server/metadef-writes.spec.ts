@@ -3,8 +3,8 @@ import { startReferenceServer, type ReferenceServer } from '../../../reference-s
 
 /** Admin (p1) and member (p2) identities, as Tempest's admin metadef tests and a plain user. */
 const TOKENS = [
-  { token: 't-admin', project: 'p1', roles: ['admin', 'member'] },
-  { token: 't-member', project: 'p2', roles: ['member'] },
+  { token: 'fake-t-admin', project: 'p1', roles: ['admin', 'member'] },
+  { token: 'fake-t-member', project: 'p2', roles: ['member'] },
 ];
 const NS = '/v2/metadefs/namespaces';
 
@@ -30,7 +30,7 @@ async function call(token: string, method: string, path: string, body?: unknown)
 }
 
 test('namespace life cycle: create (201), protected delete (403), update, delete (204), then 404', async () => {
-  const created = await call('t-admin', 'POST', NS, {
+  const created = await call('fake-t-admin', 'POST', NS, {
     namespace: 'ns-a',
     visibility: 'public',
     display_name: 'A',
@@ -40,59 +40,59 @@ test('namespace life cycle: create (201), protected delete (403), update, delete
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({ namespace: 'ns-a', owner: 'p1', protected: true, self: `${NS}/ns-a` });
   expect(created.body.resource_type_associations).toEqual([{ name: 'OS::Glance::Image' }]);
-  expect((await call('t-admin', 'POST', NS, { namespace: 'ns-a' })).body.message).toContain(
+  expect((await call('fake-t-admin', 'POST', NS, { namespace: 'ns-a' })).body.message).toContain(
     'The metadata definition namespace=ns-a already exists.',
   );
-  const refused = await call('t-member', 'POST', NS, { namespace: 'ns-member' });
+  const refused = await call('fake-t-member', 'POST', NS, { namespace: 'ns-member' });
   expect(refused.status).toBe(403);
   expect(refused.body.message).toContain('You are not authorized to complete add_metadef_namespace action.');
-  const protectedDelete = await call('t-admin', 'DELETE', `${NS}/ns-a`);
+  const protectedDelete = await call('fake-t-admin', 'DELETE', `${NS}/ns-a`);
   expect(protectedDelete.status).toBe(403);
   expect(protectedDelete.body.message).toContain(
     'Metadata definition namespace ns-a is protected and cannot be deleted.',
   );
-  const updated = await call('t-admin', 'PUT', `${NS}/ns-a`, { namespace: 'ns-a', visibility: 'private' });
+  const updated = await call('fake-t-admin', 'PUT', `${NS}/ns-a`, { namespace: 'ns-a', visibility: 'private' });
   expect(updated.status).toBe(200);
   expect(updated.body).toMatchObject({ visibility: 'private', protected: false });
   expect(updated.body).not.toHaveProperty('display_name');
-  expect((await call('t-member', 'GET', `${NS}/ns-a`)).status).toBe(404);
-  expect((await call('t-admin', 'DELETE', `${NS}/ns-a`)).status).toBe(204);
-  expect((await call('t-admin', 'GET', `${NS}/ns-a`)).status).toBe(404);
+  expect((await call('fake-t-member', 'GET', `${NS}/ns-a`)).status).toBe(404);
+  expect((await call('fake-t-admin', 'DELETE', `${NS}/ns-a`)).status).toBe(204);
+  expect((await call('fake-t-admin', 'GET', `${NS}/ns-a`)).status).toBe(404);
 });
 
 test('objects, properties, tags and resource type associations: create, show, rename, delete', async () => {
-  expect((await call('t-admin', 'POST', NS, { namespace: 'ns-b', visibility: 'public' })).status).toBe(201);
-  const object = await call('t-admin', 'POST', `${NS}/ns-b/objects`, { name: 'obj1' });
+  expect((await call('fake-t-admin', 'POST', NS, { namespace: 'ns-b', visibility: 'public' })).status).toBe(201);
+  const object = await call('fake-t-admin', 'POST', `${NS}/ns-b/objects`, { name: 'obj1' });
   expect(object.status).toBe(201);
-  expect((await call('t-admin', 'PUT', `${NS}/ns-b/objects/obj1`, { name: 'obj2' })).body.name).toBe('obj2');
-  expect((await call('t-admin', 'GET', `${NS}/ns-b/objects/obj2`)).body).toMatchObject({
+  expect((await call('fake-t-admin', 'PUT', `${NS}/ns-b/objects/obj1`, { name: 'obj2' })).body.name).toBe('obj2');
+  expect((await call('fake-t-admin', 'GET', `${NS}/ns-b/objects/obj2`)).body).toMatchObject({
     required: [],
     properties: {},
   });
-  expect((await call('t-admin', 'GET', `${NS}/ns-b/objects/obj1`)).body.message).toContain(
+  expect((await call('fake-t-admin', 'GET', `${NS}/ns-b/objects/obj1`)).body.message).toContain(
     'Could not find metadata object obj1',
   );
   const property = { name: 'p1', title: 'T', type: 'string', enum: ['a', 'b'] };
-  expect((await call('t-admin', 'POST', `${NS}/ns-b/properties`, property)).body).toEqual(property);
-  const renamed = await call('t-admin', 'PUT', `${NS}/ns-b/properties/p1`, { ...property, title: 'T2' });
+  expect((await call('fake-t-admin', 'POST', `${NS}/ns-b/properties`, property)).body).toEqual(property);
+  const renamed = await call('fake-t-admin', 'PUT', `${NS}/ns-b/properties/p1`, { ...property, title: 'T2' });
   expect(renamed.body).toEqual({ ...property, title: 'T2' });
-  expect((await call('t-admin', 'DELETE', `${NS}/ns-b/properties/p1`)).status).toBe(204);
-  const tags = await call('t-admin', 'POST', `${NS}/ns-b/tags`, { tags: [{ name: 't1' }, { name: 't2' }] });
+  expect((await call('fake-t-admin', 'DELETE', `${NS}/ns-b/properties/p1`)).status).toBe(204);
+  const tags = await call('fake-t-admin', 'POST', `${NS}/ns-b/tags`, { tags: [{ name: 't1' }, { name: 't2' }] });
   expect(tags).toMatchObject({ status: 201, body: { tags: [{ name: 't1' }, { name: 't2' }] } });
-  expect((await call('t-admin', 'POST', `${NS}/ns-b/tags/t3`)).status).toBe(201);
-  expect((await call('t-admin', 'PUT', `${NS}/ns-b/tags/t3`, { name: 't4' })).body.name).toBe('t4');
-  expect((await call('t-admin', 'GET', `${NS}/ns-b/tags`)).body.tags).toEqual([
+  expect((await call('fake-t-admin', 'POST', `${NS}/ns-b/tags/t3`)).status).toBe(201);
+  expect((await call('fake-t-admin', 'PUT', `${NS}/ns-b/tags/t3`, { name: 't4' })).body.name).toBe('t4');
+  expect((await call('fake-t-admin', 'GET', `${NS}/ns-b/tags`)).body.tags).toEqual([
     { name: 't4' },
     { name: 't2' },
     { name: 't1' },
   ]);
-  expect((await call('t-admin', 'DELETE', `${NS}/ns-b/tags`)).status).toBe(204);
-  expect((await call('t-admin', 'GET', `${NS}/ns-b/tags`)).body.tags).toEqual([]);
-  const association = await call('t-admin', 'POST', `${NS}/ns-b/resource_types`, { name: 'OS::Nova::Flavor' });
+  expect((await call('fake-t-admin', 'DELETE', `${NS}/ns-b/tags`)).status).toBe(204);
+  expect((await call('fake-t-admin', 'GET', `${NS}/ns-b/tags`)).body.tags).toEqual([]);
+  const association = await call('fake-t-admin', 'POST', `${NS}/ns-b/resource_types`, { name: 'OS::Nova::Flavor' });
   expect(association).toMatchObject({ status: 201, body: { name: 'OS::Nova::Flavor' } });
-  expect((await call('t-admin', 'DELETE', `${NS}/ns-b/resource_types/OS::Nova::Flavor`)).status).toBe(204);
-  expect((await call('t-admin', 'DELETE', `${NS}/ns-b/resource_types/nope`)).body.message).toContain(
+  expect((await call('fake-t-admin', 'DELETE', `${NS}/ns-b/resource_types/OS::Nova::Flavor`)).status).toBe(204);
+  expect((await call('fake-t-admin', 'DELETE', `${NS}/ns-b/resource_types/nope`)).body.message).toContain(
     'Failed to find resource type nope to delete',
   );
-  expect((await call('t-admin', 'DELETE', `${NS}/ns-b`)).status).toBe(204);
+  expect((await call('fake-t-admin', 'DELETE', `${NS}/ns-b`)).status).toBe(204);
 });

@@ -260,8 +260,8 @@ test("token auth: 401 without a token, other projects' private images are 404", 
     port: 0,
     auth: {
       tokens: [
-        { token: 'a', project: 'p1', roles: ['member'] },
-        { token: 'b', project: 'p2', roles: ['member'] },
+        { token: 'fake-token-p1', project: 'p1', roles: ['member'] },
+        { token: 'fake-token-p2', project: 'p2', roles: ['member'] },
       ],
     },
   });
@@ -270,12 +270,14 @@ test("token auth: 401 without a token, other projects' private images are 404", 
     expect((await fetch(`${guarded.url}/versions`)).status).toBe(200);
     const created = await fetch(`${guarded.url}/v2/images`, {
       method: 'POST',
-      headers: { 'X-Auth-Token': 'a', 'Content-Type': 'application/json' },
+      headers: { 'X-Auth-Token': 'fake-token-p1', 'Content-Type': 'application/json' },
       body: '{"name": "mine"}',
     });
     const { id, owner } = (await created.json()) as { id: string; owner: string };
     expect(owner).toBe('p1');
-    expect((await fetch(`${guarded.url}/v2/images/${id}`, { headers: { 'X-Auth-Token': 'b' } })).status).toBe(404);
+    expect(
+      (await fetch(`${guarded.url}/v2/images/${id}`, { headers: { 'X-Auth-Token': 'fake-token-p2' } })).status,
+    ).toBe(404);
   } finally {
     await guarded.close();
   }
