@@ -13,6 +13,9 @@ import { ROOT } from './targets';
  */
 export const SUITE_RUNS = 3;
 
+/** A run still going after this long is stopped, with its Playwright workers. */
+const RUN_TIMEOUT_S = 600;
+
 export interface SuiteRun {
   /** The median run's wall time, and its exit code. */
   seconds: number;
@@ -31,12 +34,7 @@ export async function timeSuite(name: string, workDir: string, glanceUrl: string
   return { ...median, runSeconds: runs.map((run) => run.seconds) };
 }
 
-async function timeOneRun(
-  name: string,
-  workDir: string,
-  glanceUrl: string | undefined,
-  timeoutSeconds = 600,
-): Promise<SuiteRun> {
+async function timeOneRun(name: string, workDir: string, glanceUrl: string | undefined): Promise<SuiteRun> {
   const reportDir = path.join(workDir, `suite-${name}`);
   rmSync(reportDir, { recursive: true, force: true });
   mkdirSync(reportDir, { recursive: true });
@@ -66,7 +64,7 @@ async function timeOneRun(
         } catch {
           // already gone
         }
-      }, timeoutSeconds * 1000);
+      }, RUN_TIMEOUT_S * 1000);
       child.once('error', reject);
       child.once('exit', (code) => {
         clearTimeout(timer);
